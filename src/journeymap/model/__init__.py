@@ -1,0 +1,59 @@
+"""The journey as data: personas, journeys, stages, touchpoints, evidence, opportunities.
+
+Pure Pydantic models and their invariants; this package does no I/O and imports nothing
+else of journeymap, so every other layer can depend on it.
+"""
+
+from journeymap.model._base import Identifier, JourneyObject, slugify
+from journeymap.model.enums import (
+    Channel,
+    EffortLevel,
+    EvidenceSource,
+    Impact,
+    MomentKind,
+    OpportunityStatus,
+    OutcomePolarity,
+    Performance,
+    StakeholderTier,
+    ValidationStatus,
+)
+from journeymap.model.evidence import Evidence, Validation
+from journeymap.model.integrity import Problem, find_problems
+from journeymap.model.journey import Emotion, EventRule, Journey, Outcome, Stage, Touchpoint
+from journeymap.model.opportunity import Opportunity
+from journeymap.model.persona import Persona, Team
+from journeymap.model.rules import Rule, RuleSyntaxError, parse_rule
+from journeymap.model.workspace import Workspace
+
+__all__ = [
+    "Channel",
+    "EffortLevel",
+    "Emotion",
+    "EventRule",
+    "Evidence",
+    "EvidenceSource",
+    "Identifier",
+    "Impact",
+    "Journey",
+    "JourneyObject",
+    "MomentKind",
+    "Opportunity",
+    "OpportunityStatus",
+    "Outcome",
+    "OutcomePolarity",
+    "Performance",
+    "Persona",
+    "Problem",
+    "Rule",
+    "RuleSyntaxError",
+    "Stage",
+    "StakeholderTier",
+    "Team",
+    "Touchpoint",
+    "Validation",
+    "ValidationStatus",
+    "Workspace",
+    "find_problems",
+    "parse_rule",
+    "slugify",
+]

@@ -1,0 +1,68 @@
+"""Shared fixtures: store URLs for every database we support, and service requirements.
+
+Tests that need an outside service (PostgreSQL today; Chromium and Java later) skip with
+a clear reason when it is missing on a developer's machine. CI sets
+``JOURNEYMAP_REQUIRE_SERVICES`` (comma-separated, e.g. ``postgresql``) and then a missing
+service fails the run instead of skipping, so nothing silently goes untested.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+POSTGRESQL_ADMIN_URL = os.environ.get(
+    "JOURNEYMAP_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def required_services() -> set[str]:
+    """Services that CI demands; a missing one is a failure, not a skip."""
+    raw = os.environ.get("JOURNEYMAP_REQUIRE_SERVICES", "")
+    return {name.strip().lower() for name in raw.split(",") if name.strip()}
+
+
+def missing_service(name: str, reason: str) -> None:
+    """Skip the test, or fail it when CI requires the service."""
+    if name in required_services():
+        pytest.fail(f"{name} is required (JOURNEYMAP_REQUIRE_SERVICES) but {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+def _postgresql_admin_connection():  # type: ignore[no-untyped-def]
+    try:
+        import psycopg
+    except ImportError:
+        missing_service("postgresql", "psycopg is not installed (pip install 'journeymap[dev]')")
+    dsn = POSTGRESQL_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        missing_service("postgresql", f"cannot connect to {dsn}: {error}".strip())
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    admin = _postgresql_admin_connection()
+    name = f"journeymap_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        base = POSTGRESQL_ADMIN_URL.rsplit("/", 1)[0]
+        try:
+            yield f"{base}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
+    """A database URL for an empty store, on every database we support."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/journeymap.db"
+    request.applymarker(pytest.mark.postgresql)
+    url: str = request.getfixturevalue("postgresql_url")
+    return url
