@@ -61,3 +61,13 @@ def test_errors_name_the_column(text: str, column: int, fragment: str) -> None:
     assert caught.value.column == column
     assert fragment in str(caught.value)
     assert caught.value.hint
+
+
+def test_columns_count_characters_of_the_text_as_written() -> None:
+    # Leading blanks and non-ASCII text before the error must not shift the column.
+    with pytest.raises(RuleSyntaxError) as caught:
+        parse_rule('  city == "Zürich" and plan == pro')
+    assert caught.value.column == 32
+    with pytest.raises(RuleSyntaxError) as caught:
+        parse_rule('  city == "Zürich" and plan = "pro"')
+    assert caught.value.column == 29

@@ -5,6 +5,7 @@ else of journeymap, so every other layer can depend on it.
 """
 
 from journeymap.model._base import Identifier, JourneyObject, slugify
+from journeymap.model.compare import JourneyComparison, StagePair, TouchpointPair, compare_journeys
 from journeymap.model.enums import (
     Channel,
     EffortLevel,
@@ -35,6 +36,7 @@ __all__ = [
     "Identifier",
     "Impact",
     "Journey",
+    "JourneyComparison",
     "JourneyObject",
     "MomentKind",
     "Opportunity",
@@ -47,12 +49,15 @@ __all__ = [
     "Rule",
     "RuleSyntaxError",
     "Stage",
+    "StagePair",
     "StakeholderTier",
     "Team",
     "Touchpoint",
+    "TouchpointPair",
     "Validation",
     "ValidationStatus",
     "Workspace",
+    "compare_journeys",
     "find_problems",
     "parse_rule",
     "slugify",

@@ -57,7 +57,7 @@ _NAMED_CONSTANTS: dict[str, Scalar] = {
 
 
 class RuleSyntaxError(ValueError):
-    """A rule that cannot be parsed; ``column`` is 1-based within the rule text."""
+    """A rule that cannot be parsed; ``column`` is the 1-based character index in the rule text."""
 
     def __init__(self, message: str, *, rule: str, column: int, hint: str) -> None:
         super().__init__(f"{message} (at column {column} of {rule!r}). {hint}")
@@ -138,25 +138,49 @@ def parse_rule(source: str) -> Rule:
         raise RuleSyntaxError(
             "empty rule", rule=source, column=1, hint='Write a condition such as plan == "pro".'
         )
+    leading = len(source) - len(source.lstrip())
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
+        # The tokenizer counts characters (1-based) within the line.
+        column = _character_column(text, error.lineno or 1, (error.offset or 1) - 1)
         raise RuleSyntaxError(
             f"not a valid expression: {error.msg}",
             rule=source,
-            column=error.offset or 1,
+            column=leading + column,
             hint='Quote text values ("pro"), use and/or/not, and ==, !=, <, <=, >, >=, in.',
         ) from None
-    return Rule(source=source, predicate=_predicate(tree.body, source))
+    return Rule(source=source, predicate=_predicate(tree.body, _Source(source, text, leading)))
 
 
-def _fail(node: ast.AST, source: str, message: str, hint: str) -> RuleSyntaxError:
-    return RuleSyntaxError(
-        message, rule=source, column=getattr(node, "col_offset", 0) + 1, hint=hint
-    )
+@dataclass(frozen=True)
+class _Source:
+    """The rule as written, and how to turn ``ast`` positions into columns of it."""
+
+    original: str
+    parsed: str
+    leading: int
+
+    def column_of(self, node: ast.AST) -> int:
+        """1-based character column in the original text; ``ast`` counts UTF-8 bytes."""
+        line_number = getattr(node, "lineno", 1)
+        line = self.parsed.split("\n")[line_number - 1]
+        byte_offset = getattr(node, "col_offset", 0)
+        characters = len(line.encode()[:byte_offset].decode("utf-8", errors="ignore"))
+        return self.leading + _character_column(self.parsed, line_number, characters)
 
 
-def _predicate(node: ast.expr, source: str) -> Predicate:
+def _character_column(text: str, line_number: int, column_in_line: int) -> int:
+    """1-based column in ``text`` of a 0-based character position within one of its lines."""
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: line_number - 1]) + column_in_line + 1
+
+
+def _fail(node: ast.AST, source: _Source, message: str, hint: str) -> RuleSyntaxError:
+    return RuleSyntaxError(message, rule=source.original, column=source.column_of(node), hint=hint)
+
+
+def _predicate(node: ast.expr, source: _Source) -> Predicate:
     if isinstance(node, ast.BoolOp):
         parts = tuple(_predicate(value, source) for value in node.values)
         return AllOf(parts) if isinstance(node.op, ast.And) else AnyOf(parts)
@@ -174,7 +198,7 @@ def _predicate(node: ast.expr, source: str) -> Predicate:
     )
 
 
-def _comparison(node: ast.Compare, source: str) -> Predicate:
+def _comparison(node: ast.Compare, source: _Source) -> Predicate:
     if len(node.ops) > 1:
         raise _fail(
             node,
@@ -196,7 +220,7 @@ def _comparison(node: ast.Compare, source: str) -> Predicate:
     return Comparison(left.id, operator, _value(right, operator, source))
 
 
-def _value(node: ast.expr, operator: Operator, source: str) -> Scalar | tuple[Scalar, ...]:
+def _value(node: ast.expr, operator: Operator, source: _Source) -> Scalar | tuple[Scalar, ...]:
     if operator in (Operator.IN, Operator.NOT_IN):
         if not isinstance(node, ast.List | ast.Tuple | ast.Set):
             raise _fail(
@@ -206,7 +230,7 @@ def _value(node: ast.expr, operator: Operator, source: str) -> Scalar | tuple[Sc
     return _scalar(node, source)
 
 
-def _scalar(node: ast.expr, source: str) -> Scalar:
+def _scalar(node: ast.expr, source: _Source) -> Scalar:
     if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float | bool | None):
         return node.value
     if isinstance(node, ast.Name) and node.id in _NAMED_CONSTANTS:

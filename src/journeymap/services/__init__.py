@@ -1,0 +1,21 @@
+"""Use cases: the one API that the CLI, the web app and Python users call."""
+
+from journeymap.services.demo import DemoResult, build_demo
+from journeymap.services.errors import (
+    JourneymapError,
+    WorkspaceExistsError,
+    WorkspaceNotFoundError,
+)
+from journeymap.services.layout import WorkspaceLayout
+from journeymap.services.workspace import ApplyResult, WorkspaceService
+
+__all__ = [
+    "ApplyResult",
+    "DemoResult",
+    "JourneymapError",
+    "WorkspaceExistsError",
+    "WorkspaceLayout",
+    "WorkspaceNotFoundError",
+    "WorkspaceService",
+    "build_demo",
+]

@@ -1,0 +1,126 @@
+"""``journeymap demo``: build the demo workspace and print what is in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from journeymap.cli.context import WorkspaceOption, workspace_dir
+from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
+from journeymap.model import MomentKind
+from journeymap.services import DemoResult, build_demo
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar fed by ``(phase, done, total)`` reports, one line per phase."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description:<30}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield report
+
+
+def _print_summary(result: DemoResult) -> None:
+    manifest = result.manifest
+    workspace = result.workspace
+    console.print(
+        f"\n[bold]Demo workspace ready[/bold] in {result.layout.root} "
+        f"({result.seconds:.1f} s): {manifest.store}, seed {manifest.seed}, "
+        f"{manifest.days} days from {manifest.start}."
+    )
+    rows = []
+    for journey in workspace.journeys:
+        touchpoints = [t for _, t in journey.touchpoints()]
+        rows.append(
+            {
+                "journey": journey.id,
+                "persona": workspace.persona(journey.persona).name,
+                "stages": len(journey.stages),
+                "touchpoints": len(touchpoints),
+                "moments_of_truth": sum(t.moment is not MomentKind.NONE for t in touchpoints),
+            }
+        )
+    emit(
+        rows,
+        columns=["journey", "persona", "stages", "touchpoints", "moments_of_truth"],
+        output=OutputFormat.TABLE,
+        title="The team's maps",
+    )
+    emit(
+        [{"file": f.path, "rows": f"{f.rows:,}", "what": f.description} for f in manifest.files],
+        columns=["file", "rows", "what"],
+        output=OutputFormat.TABLE,
+        title="Generated data",
+    )
+    emit(
+        [
+            {"truth": t.id, "what": t.title, "expected effect": t.expected_effect}
+            for t in manifest.truths
+        ],
+        columns=["truth", "what", "expected effect"],
+        output=OutputFormat.TABLE,
+        title="Planted truths (manifest.json) the analytics must find",
+    )
+    console.print(
+        f"Next: `cd {result.layout.root.name} && journeymap show`, or read docs/getting-started.md."
+    )
+
+
+def demo(
+    ctx: typer.Context,
+    customers: Annotated[
+        int,
+        typer.Option("--customers", min=100, help="Customers to simulate (about 20 events each)."),
+    ] = 50_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same data.")] = 7,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the folder even if it holds a non-demo workspace."),
+    ] = False,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Build the demo workspace: an online store's maps, events, customers, texts and truths."""
+    with progress_bar(output is OutputFormat.TABLE) as report:
+        result = build_demo(
+            workspace_dir(ctx, workspace),
+            customers=customers,
+            seed=seed,
+            force=force,
+            progress=report,
+        )
+    if output is OutputFormat.TABLE:
+        _print_summary(result)
+        return
+    rows: list[dict[str, object]] = [
+        {"item": "workspace", "value": str(result.layout.root)},
+        {"item": "seconds", "value": round(result.seconds, 2)},
+        {"item": "journeys", "value": len(result.workspace.journeys)},
+        {"item": "customers", "value": result.manifest.customers},
+        {"item": "events", "value": result.manifest.events},
+    ]
+    rows += [{"item": f"truth:{t.id}", "value": t.title} for t in result.manifest.truths]
+    emit(rows, columns=["item", "value"], output=output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command()(demo)

@@ -1,0 +1,95 @@
+"""Build the demo workspace: generated data plus the demo store's maps, saved as version 1.
+
+Everything is built in a staging folder next to the target and swapped in at the end, so
+an interrupted or failed run never leaves a half-built workspace behind, and re-running
+``journeymap demo`` replaces an earlier demo cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeymap.demo import DemoManifest, demo_workspace, generate_demo
+from journeymap.model import Workspace
+from journeymap.services.errors import WorkspaceExistsError
+from journeymap.services.layout import DATABASE_URL_VARIABLE, WorkspaceLayout, current_author
+from journeymap.services.workspace import WorkspaceService
+from journeymap.store import Store
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """The demo workspace that was built and what went into it."""
+
+    layout: WorkspaceLayout
+    workspace: Workspace
+    manifest: DemoManifest
+    seconds: float
+
+
+def build_demo(
+    directory: Path,
+    *,
+    customers: int = 50_000,
+    seed: int = 7,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Generate the demo store's data and maps into ``directory`` (replacing an earlier demo)."""
+    started = time.perf_counter()
+    layout = WorkspaceLayout(directory.resolve())
+    if layout.exists() and not layout.manifest_file.exists() and not force:
+        raise WorkspaceExistsError(
+            f"{layout.root} holds a workspace that is not a demo; the demo would replace it.",
+            hint="Choose another folder with --workspace, or pass --force to replace it.",
+        )
+    layout.root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{layout.root.name}-", dir=layout.root.parent))
+    try:
+        manifest = generate_demo(staging, customers=customers, seed=seed, progress=progress)
+        staged = WorkspaceLayout(staging)
+        uses_folder_store = not os.environ.get(DATABASE_URL_VARIABLE)
+        if uses_folder_store:
+            _save_maps(staged)
+        _swap_in(staging, layout.root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if not uses_folder_store:
+        _save_maps(layout)
+    with WorkspaceService.open(layout.root) as service:
+        workspace = service.load()
+    return DemoResult(
+        layout=layout,
+        workspace=workspace,
+        manifest=manifest,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _save_maps(layout: WorkspaceLayout) -> None:
+    with Store.open(layout.store_url()) as store:
+        service = WorkspaceService(layout, store)
+        service.save(
+            demo_workspace(), author=current_author(), message="Demo workspace: the team's maps"
+        )
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with renames, so readers see the old or the new folder."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    retired.rmdir()
+    target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
