@@ -128,8 +128,9 @@ def test_compare_two_personas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     run(folder, "apply", str(second), "-m", "A second persona's map")
     rows = json.loads(run(folder, "compare", journey, "twin", "--format", "json"))
     first = rows[0]
-    assert first["twin_emotion"] == 2
-    assert first[f"only_{journey}"]
+    assert first["right_emotion"] == 2
+    assert first["only_left"]
+    assert first["only_right"] == ""
     table = run(folder, "compare", journey, "twin")
     assert "feel most differently" in table
 

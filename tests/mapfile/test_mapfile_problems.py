@@ -168,7 +168,7 @@ journeys:
     problems = validate(text, file="shop.yaml")
 
     assert [(p.line, p.column, p.message) for p in problems] == [
-        (3, 10, "duplicate persona id 'sam' (first at personas.0)"),
+        (3, 10, "duplicate persona id 'sam' (first at line 2, column 10)"),
         (7, 14, "unknown persona 'alex'"),
         (12, 56, "unknown team 'payments'"),
         (14, 70, "unknown touchpoint 'chekout'"),

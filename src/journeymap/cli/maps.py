@@ -208,42 +208,50 @@ def compare(
     """Compare two personas' maps side by side: emotions, touchpoints and moments per stage."""
     with open_workspace(ctx, workspace) as service:
         comparison = service.compare(left, right)
-    rows = []
-    for pair in comparison.stages:
-        rows.append(
-            {
-                "stage": pair.name,
-                f"{left}_emotion": pair.left.emotion.score
-                if pair.left and pair.left.emotion
-                else None,
-                f"{right}_emotion": pair.right.emotion.score
-                if pair.right and pair.right.emotion
-                else None,
-                "emotion_gap": pair.emotion_gap,
-                f"only_{left}": ", ".join(t.name for t in pair.touchpoints if t.right is None),
-                f"only_{right}": ", ".join(t.name for t in pair.touchpoints if t.left is None),
-                f"{left}_moments": ", ".join(
-                    f"{t.name} ({t.moment})" for t in pair.moments("left")
-                ),
-                f"{right}_moments": ", ".join(
-                    f"{t.name} ({t.moment})" for t in pair.moments("right")
-                ),
-            }
-        )
+    rows = [
+        {
+            "stage": pair.name,
+            "left_emotion": pair.left.emotion.score if pair.left and pair.left.emotion else None,
+            "right_emotion": pair.right.emotion.score
+            if pair.right and pair.right.emotion
+            else None,
+            "emotion_gap": pair.emotion_gap,
+            "only_left": ", ".join(t.name for t in pair.touchpoints if t.right is None),
+            "only_right": ", ".join(t.name for t in pair.touchpoints if t.left is None),
+            "left_moments": ", ".join(_marked(t) for t in pair.moments("left")),
+            "right_moments": ", ".join(_marked(t) for t in pair.moments("right")),
+        }
+        for pair in comparison.stages
+    ]
     columns = [
         "stage",
-        f"{left}_emotion",
-        f"{right}_emotion",
+        "left_emotion",
+        "right_emotion",
         "emotion_gap",
-        f"only_{left}",
-        f"only_{right}",
-        f"{left}_moments",
-        f"{right}_moments",
+        "only_left",
+        "only_right",
+        "left_moments",
+        "right_moments",
     ]
-    emit(rows, columns=columns, output=output, title=f"{left} beside {right}")
-    gap = comparison.largest_emotion_gap
-    if gap is not None and gap.emotion_gap and output is OutputFormat.TABLE:
-        console.print(f"The personas feel most differently in [bold]{gap.name}[/bold].")
+    emit(rows, columns=columns, output=output, title=f"left: {left}   right: {right}")
+    if output is OutputFormat.TABLE:
+        console.print(f"{MOMENT_LEGEND}; emotion from -2 (distressed) to +2 (delighted).")
+        gap = comparison.largest_emotion_gap
+        if gap is not None and gap.emotion_gap:
+            console.print(f"The personas feel most differently in [bold]{gap.name}[/bold].")
+
+
+MOMENT_SYMBOLS = {
+    MomentKind.DELIGHTER: "▲",
+    MomentKind.HYGIENE_FACTOR: "■",
+    MomentKind.PAIN_POINT: "▼",
+}
+MOMENT_LEGEND = "▲ delighter, ■ hygiene factor, ▼ pain point"
+
+
+def _marked(touchpoint: Touchpoint) -> str:
+    """A moment of truth with its shape, so the kind reads without colour."""
+    return f"{MOMENT_SYMBOLS.get(touchpoint.moment, '')} {touchpoint.name}".strip()
 
 
 def schema(

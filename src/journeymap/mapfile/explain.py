@@ -154,7 +154,11 @@ def explain_integrity(
     for problem in problems:
         line, column = start_of(locate(root, problem.location).node)
         path = format_path(problem.location)
-        located.append(LocatedProblem(file, line, column, problem.message, problem.hint, path))
+        message = problem.message
+        if problem.first_location is not None:
+            first_line, first_column = start_of(locate(root, problem.first_location).node)
+            message += f" (first at line {first_line}, column {first_column})"
+        located.append(LocatedProblem(file, line, column, message, problem.hint, path))
     return located
 
 

@@ -7,6 +7,7 @@ lives here and returns every problem at once instead of stopping at the first, s
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,14 @@ class Problem:
     location: Location
     message: str
     hint: str
+    first_location: Location | None = None
+    """For a duplicate: where the id was first used."""
+
+    def describe(self) -> str:
+        """The message with the place of the first use, for readers without the file."""
+        if self.first_location is None:
+            return self.message
+        return f"{self.message} (first at {format_location(self.first_location)})"
 
 
 def _duplicates(items: Iterable[tuple[Location, str]], what: str, hint: str) -> list[Problem]:
@@ -30,10 +39,12 @@ def _duplicates(items: Iterable[tuple[Location, str]], what: str, hint: str) -> 
     problems = []
     for location, item_id in items:
         if item_id in seen:
-            first = ".".join(str(part) for part in seen[item_id])
             problems.append(
                 Problem(
-                    (*location, "id"), f"duplicate {what} id {item_id!r} (first at {first})", hint
+                    (*location, "id"),
+                    f"duplicate {what} id {item_id!r}",
+                    hint,
+                    first_location=(*seen[item_id], "id"),
                 )
             )
         else:
@@ -42,8 +53,24 @@ def _duplicates(items: Iterable[tuple[Location, str]], what: str, hint: str) -> 
 
 
 def _unknown(location: Location, what: str, value: str, known: Sequence[str]) -> Problem:
-    choices = ", ".join(sorted(known)[:12]) or "none defined"
-    return Problem(location, f"unknown {what} {value!r}", f"Use one of: {choices}.")
+    choices = sorted(set(known))
+    listing = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if close:
+        hint = f"Did you mean {close[0]!r}? Use one of: {listing}."
+    elif choices:
+        hint = f"Use one of: {listing}."
+    else:
+        hint = f"No {what} is defined yet; add one or remove the reference."
+    return Problem(location, f"unknown {what} {value!r}", hint)
+
+
+def format_location(location: Location) -> str:
+    """``("journeys", 0, "stages", 2)`` -> ``"journeys[0].stages[2]"``, as map files are read."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
 
 
 def find_problems(

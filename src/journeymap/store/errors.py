@@ -47,7 +47,7 @@ def describe_problems(problems: Sequence[Problem], *, subject: str, action: str)
     lines = [f"{subject} was not {action} ({count}; nothing was written):"]
     for problem in problems:
         where = ".".join(str(part) for part in problem.location) or "(top level)"
-        lines.append(f"  {where}: {problem.message}. {problem.hint}")
+        lines.append(f"  {where}: {problem.describe()}. {problem.hint}")
     return "\n".join(lines)
 
 
