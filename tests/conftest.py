@@ -66,3 +66,10 @@ def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str
     request.applymarker(pytest.mark.postgresql)
     url: str = request.getfixturevalue("postgresql_url")
     return url
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own workspace settings must not leak into tests."""
+    for name in ("JOURNEYMAP_DATABASE_URL", "JOURNEYMAP_WORKSPACE", "JOURNEYMAP_AUTHOR"):
+        monkeypatch.delenv(name, raising=False)

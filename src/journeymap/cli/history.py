@@ -25,7 +25,9 @@ def versions(
         {
             "version": info.number,
             "author": info.author,
-            "saved_at": info.created_at,
+            "saved_at": info.created_at
+            if output is not OutputFormat.TABLE
+            else f"{info.created_at:%Y-%m-%d %H:%M} UTC",
             "message": info.message,
         }
         for info in history

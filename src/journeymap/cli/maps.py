@@ -167,7 +167,7 @@ def show(
                     "touchpoint": touchpoint.name if touchpoint else None,
                     "channel": touchpoint.channel if touchpoint else None,
                     "owner": touchpoint.owner_team if touchpoint else None,
-                    "moment": touchpoint.moment if touchpoint else None,
+                    "moment": _moment_label(touchpoint, output) if touchpoint else None,
                     "rank": touchpoint.impact_rank if touchpoint else None,
                 }
             )
@@ -247,6 +247,15 @@ MOMENT_SYMBOLS = {
     MomentKind.PAIN_POINT: "▼",
 }
 MOMENT_LEGEND = "▲ delighter, ■ hygiene factor, ▼ pain point"
+
+
+def _moment_label(touchpoint: Touchpoint, output: OutputFormat) -> str | None:
+    """Tables show the shape and words; JSON and CSV keep the plain value for scripts."""
+    if output is not OutputFormat.TABLE:
+        return str(touchpoint.moment)
+    if touchpoint.moment is MomentKind.NONE:
+        return None
+    return f"{MOMENT_SYMBOLS[touchpoint.moment]} {touchpoint.moment.replace('_', ' ')}"
 
 
 def _marked(touchpoint: Touchpoint) -> str:

@@ -53,6 +53,7 @@ def build_demo(
         )
     layout.root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{layout.root.name}-", dir=layout.root.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the workspace is meant to be shared
     try:
         manifest = generate_demo(staging, customers=customers, seed=seed, progress=progress)
         staged = WorkspaceLayout(staging)

@@ -173,6 +173,7 @@ class WorkspaceService:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; the map is for sharing
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
