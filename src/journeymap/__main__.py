@@ -1,0 +1,5 @@
+"""``python -m journeymap``: the same as the ``journeymap`` command."""
+
+from journeymap.cli.app import main
+
+main()
