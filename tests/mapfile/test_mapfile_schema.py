@@ -77,8 +77,7 @@ def test_every_key_and_every_type_has_a_description() -> None:
     ]
 
     assert undescribed == [], (
-        "give these a description in the model (Field(description=...)) "
-        "or in journeymap/mapfile/descriptions.py"
+        "give these keys a Field(description=...) in the model, and these types a docstring"
     )
 
 

@@ -1,8 +1,10 @@
 """The JSON Schema of map files, generated from the model so the two cannot drift apart.
 
 Editors (VS Code with the YAML extension, JetBrains) use it to complete keys and flag
-mistakes while typing; the published copy lives in ``schema/journeymap.schema.json`` and a
-test fails when it differs from what this module generates. Regenerate it with::
+mistakes while typing. Every key's hover text is the ``Field(description=...)`` the model
+gives it, so the model is the one place to explain a key. The published copy lives in
+``schema/journeymap.schema.json`` and a test fails when it differs from what this module
+generates. Regenerate it with::
 
     python -m journeymap.mapfile.schema > schema/journeymap.schema.json
 
@@ -15,7 +17,6 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
-from journeymap.mapfile.descriptions import FIELD_DESCRIPTIONS
 from journeymap.mapfile.document import FORMAT_VERSION, SCHEMA_ID, MapDocument
 
 JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -35,9 +36,6 @@ def workspace_json_schema() -> dict[str, Any]:
     1
     """
     generated = MapDocument.model_json_schema(by_alias=True)
-    _describe(generated, MapDocument.__name__)
-    for name, definition in generated.get("$defs", {}).items():
-        _describe(definition, name)
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
@@ -45,14 +43,6 @@ def workspace_json_schema() -> dict[str, Any]:
         "title": "journeymap map file",
         "description": _DESCRIPTION,
     }
-
-
-def _describe(definition: dict[str, Any], model: str) -> None:
-    """Fill in the descriptions the model leaves out; the model's own always win."""
-    known = FIELD_DESCRIPTIONS.get(model, {})
-    for field, schema in definition.get("properties", {}).items():
-        if "description" not in schema and field in known:
-            schema["description"] = known[field]
 
 
 def json_schema_text() -> str:

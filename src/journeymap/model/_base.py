@@ -12,6 +12,9 @@ IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 """A stable, human-readable id (``checkout-payment``); history and comments point at it."""
 
+ID_DESCRIPTION = "Stable id: lowercase letters, digits, '-' and '_' (e.g. checkout-payment)."
+"""How every ``id`` field explains itself in the JSON Schema that editors show on hover."""
+
 _NON_ID_CHARACTERS = re.compile(r"[^a-z0-9]+")
 
 

@@ -6,17 +6,22 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from journeymap.model._base import Identifier, JourneyObject
+from journeymap.model._base import ID_DESCRIPTION, Identifier, JourneyObject
 from journeymap.model.enums import EvidenceSource, ValidationStatus
 
 
 class Validation(JourneyObject):
     """A map is a hypothesis until customers confirm it; this records how far that got."""
 
-    status: ValidationStatus = ValidationStatus.HYPOTHESIS
+    status: ValidationStatus = Field(
+        default=ValidationStatus.HYPOTHESIS,
+        description="hypothesis until customers confirm or dispute it.",
+    )
     confirmed_by: int = Field(default=0, ge=0, description="Customers who confirmed it.")
     disputed_by: int = Field(default=0, ge=0, description="Customers who disputed it.")
-    last_validated: dt.date | None = None
+    last_validated: dt.date | None = Field(
+        default=None, description="When it was last checked with customers (YYYY-MM-DD)."
+    )
 
     @model_validator(mode="after")
     def _status_matches_counts(self) -> Validation:
@@ -30,16 +35,30 @@ class Validation(JourneyObject):
 class Evidence(JourneyObject):
     """An observation linked to a stage or touchpoint of the journey."""
 
-    id: Identifier
-    source: EvidenceSource
-    text: str = Field(min_length=1)
-    stage: Identifier | None = None
-    touchpoint: Identifier | None = None
-    sentiment: float | None = Field(default=None, ge=-1.0, le=1.0)
-    customer_id: str | None = None
-    author: str | None = None
-    recorded_on: dt.date | None = None
-    validation: Validation = Field(default_factory=Validation)
+    id: Identifier = Field(description=ID_DESCRIPTION)
+    source: EvidenceSource = Field(
+        description="Where it came from: interview, workshop, survey, analytics..."
+    )
+    text: str = Field(
+        min_length=1, description="The observation, in the customer's words where possible."
+    )
+    stage: Identifier | None = Field(default=None, description="Id of the stage it is about.")
+    touchpoint: Identifier | None = Field(
+        default=None, description="Id of the touchpoint it is about."
+    )
+    sentiment: float | None = Field(
+        default=None, ge=-1.0, le=1.0, description="From -1.0 (negative) to 1.0 (positive)."
+    )
+    customer_id: str | None = Field(
+        default=None, description="The customer it came from, if known."
+    )
+    author: str | None = Field(default=None, description="Who recorded it.")
+    recorded_on: dt.date | None = Field(
+        default=None, description="When it was recorded (YYYY-MM-DD)."
+    )
+    validation: Validation = Field(
+        default_factory=Validation, description="Whether customers confirmed it."
+    )
 
     @model_validator(mode="after")
     def _is_linked(self) -> Evidence:

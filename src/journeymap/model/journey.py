@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from journeymap.model._base import Identifier, JourneyObject
+from journeymap.model._base import ID_DESCRIPTION, Identifier, JourneyObject
 from journeymap.model.enums import (
     Channel,
     EffortLevel,
@@ -26,14 +26,20 @@ EmotionScore = Annotated[int, Field(ge=-2, le=2)]
 class Emotion(JourneyObject):
     """The customer's state of mind: a score from -2 (distressed) to +2 (delighted) and words."""
 
-    score: EmotionScore = 0
-    words: list[str] = Field(default_factory=list)
+    score: EmotionScore = Field(
+        default=0, description="From -2 (distressed) through 0 (neutral) to +2 (delighted)."
+    )
+    words: list[str] = Field(
+        default_factory=list, description="Words for the feeling (relieved, anxious...)."
+    )
 
 
 class EventRule(JourneyObject):
     """Which raw events are a touchpoint: any of the event names, where the predicate holds."""
 
-    events: list[str] = Field(min_length=1)
+    events: list[str] = Field(
+        min_length=1, description="Event names that mark it; any of them matches."
+    )
     where: str | None = Field(
         default=None, description="Rule over event properties, e.g. error != null."
     )
@@ -51,25 +57,45 @@ class EventRule(JourneyObject):
 class Touchpoint(JourneyObject):
     """An interaction between customer and company inside one stage."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
-    description: str = ""
-    channel: Channel = Channel.WEB
+    id: Identifier = Field(description=ID_DESCRIPTION + " Unique across all stages of the journey.")
+    name: str = Field(
+        min_length=1, description="Display name of the touchpoint (e.g. Order confirmation email)."
+    )
+    description: str = Field(default="", description="What happens at this touchpoint.")
+    channel: Channel = Field(
+        default=Channel.WEB,
+        description="Where it happens: web, app, email, phone, store, social...",
+    )
     direct: bool = Field(
         default=True, description="False for indirect touchpoints (reviews, press)."
     )
-    owner_team: Identifier | None = None
-    tier: StakeholderTier = StakeholderTier.FRONTLINE
-    moment: MomentKind = MomentKind.NONE
+    owner_team: Identifier | None = Field(default=None, description="Id of the team that owns it.")
+    tier: StakeholderTier = Field(
+        default=StakeholderTier.FRONTLINE,
+        description="Who owns the interaction: frontline, support, decision_maker or executive.",
+    )
+    moment: MomentKind = Field(
+        default=MomentKind.NONE,
+        description="Moment of truth: delighter, hygiene_factor, pain_point or none.",
+    )
     impact_rank: int | None = Field(
         default=None,
         ge=1,
         description="Emotional-impact rank among moments of truth (1 = highest).",
     )
-    performance: Performance = Performance.UNKNOWN
-    customers_would_pay: bool | None = None
-    keywords: list[str] = Field(default_factory=list)
-    event_rule: EventRule | None = None
+    performance: Performance = Field(
+        default=Performance.UNKNOWN,
+        description="How well we deliver it today: strong, weak or unknown.",
+    )
+    customers_would_pay: bool | None = Field(
+        default=None, description="Whether customers would pay for it (Kano-style check)."
+    )
+    keywords: list[str] = Field(
+        default_factory=list, description="Words that tie customer feedback to this touchpoint."
+    )
+    event_rule: EventRule | None = Field(
+        default=None, description="Which raw events are this touchpoint."
+    )
 
     @model_validator(mode="after")
     def _rank_needs_moment(self) -> Touchpoint:
@@ -81,33 +107,60 @@ class Touchpoint(JourneyObject):
 class Stage(JourneyObject):
     """One column of the spine (Awareness, Purchase, Support...) and what customers live there."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
-    description: str = ""
-    goals: list[str] = Field(default_factory=list)
-    expectations: list[str] = Field(default_factory=list)
+    id: Identifier = Field(description=ID_DESCRIPTION)
+    name: str = Field(
+        min_length=1, description="Display name of the stage (Awareness, Purchase, Support...)."
+    )
+    description: str = Field(default="", description="What happens in this stage.")
+    goals: list[str] = Field(
+        default_factory=list, description="What the customer wants to achieve here."
+    )
+    expectations: list[str] = Field(
+        default_factory=list, description="What the customer expects from us here."
+    )
     concerns: list[str] = Field(default_factory=list, description="Concerns and uncertainties.")
     barriers: list[str] = Field(default_factory=list, description="What may stop them moving on.")
     motivations: list[str] = Field(default_factory=list, description="What moves them on.")
-    emotion: Emotion | None = None
-    effort: EffortLevel | None = None
-    effort_notes: str = ""
-    actions: list[str] = Field(default_factory=list)
-    desired_outcome: str = ""
-    customer_success: str = ""
-    company_success: str = ""
-    company_influence: list[str] = Field(default_factory=list)
-    open_questions: list[str] = Field(default_factory=list)
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    emotion: Emotion | None = Field(
+        default=None, description="How the customer feels: a score from -2 to +2 and words."
+    )
+    effort: EffortLevel | None = Field(
+        default=None, description="Effort the customer needs to move on: low, medium or high."
+    )
+    effort_notes: str = Field(default="", description="Where the effort comes from.")
+    actions: list[str] = Field(default_factory=list, description="What the customer does.")
+    desired_outcome: str = Field(
+        default="", description="The result the customer wants when leaving this stage."
+    )
+    customer_success: str = Field(
+        default="", description="What success looks like for the customer."
+    )
+    company_success: str = Field(default="", description="What success looks like for the company.")
+    company_influence: list[str] = Field(
+        default_factory=list, description="What the company can influence here."
+    )
+    open_questions: list[str] = Field(
+        default_factory=list,
+        description="What the team does not know yet and wants to find out.",
+    )
+    touchpoints: list[Touchpoint] = Field(
+        default_factory=list,
+        description="Interactions between customer and company in this stage.",
+    )
 
 
 class Outcome(JourneyObject):
     """A named condition on a customer (converted, churned, promoter...) the analytics measure."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
-    description: str = ""
-    polarity: OutcomePolarity = OutcomePolarity.POSITIVE
+    id: Identifier = Field(description=ID_DESCRIPTION)
+    name: str = Field(
+        min_length=1, description="Display name of the outcome (Converted, Churned...)."
+    )
+    description: str = Field(default="", description="What the outcome means for the business.")
+    polarity: OutcomePolarity = Field(
+        default=OutcomePolarity.POSITIVE,
+        description="positive for outcomes we want, negative for those we fear.",
+    )
     event_rule: EventRule | None = Field(
         default=None, description="The customer has at least one matching event."
     )
@@ -130,15 +183,28 @@ class Outcome(JourneyObject):
 class Journey(JourneyObject):
     """One persona's journey: the spine of stages, its outcomes, evidence and opportunities."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
-    persona: Identifier
+    id: Identifier = Field(description=ID_DESCRIPTION)
+    name: str = Field(
+        min_length=1, description="Display name of the journey (e.g. First purchase)."
+    )
+    persona: Identifier = Field(description="Id of the persona whose journey this is.")
     description: str = Field(default="", description="The scenario the map tells.")
-    expectations: list[str] = Field(default_factory=list)
-    stages: list[Stage] = Field(default_factory=list)
-    outcomes: list[Outcome] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    opportunities: list[Opportunity] = Field(default_factory=list)
+    expectations: list[str] = Field(
+        default_factory=list, description="What the persona expects of the whole experience."
+    )
+    stages: list[Stage] = Field(
+        default_factory=list, description="The spine: stages in the order customers live them."
+    )
+    outcomes: list[Outcome] = Field(
+        default_factory=list,
+        description="Results the analytics measure (converted, churned, promoter...).",
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Observations that back or question the map."
+    )
+    opportunities: list[Opportunity] = Field(
+        default_factory=list, description="Improvements the team commits to."
+    )
 
     def touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
         """Every touchpoint with its stage, in spine order."""

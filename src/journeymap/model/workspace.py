@@ -12,11 +12,24 @@ from journeymap.model.persona import Persona, Team
 class Workspace(JourneyObject):
     """Personas, teams and their journeys; one journey per persona and scenario."""
 
-    name: str = Field(default="journeymap workspace", min_length=1)
-    description: str = ""
-    personas: list[Persona] = Field(default_factory=list)
-    teams: list[Team] = Field(default_factory=list)
-    journeys: list[Journey] = Field(default_factory=list)
+    name: str = Field(
+        default="journeymap workspace",
+        min_length=1,
+        description="Name of the workspace: the product, service or team the maps belong to.",
+    )
+    description: str = Field(default="", description="What this workspace maps and for whom.")
+    personas: list[Persona] = Field(
+        default_factory=list,
+        description="Customer archetypes; each journey follows one of them.",
+    )
+    teams: list[Team] = Field(
+        default_factory=list,
+        description="Groups in the company that own touchpoints and opportunities.",
+    )
+    journeys: list[Journey] = Field(
+        default_factory=list,
+        description="Customer journeys, each a spine of stages for one persona and scenario.",
+    )
 
     def persona(self, persona_id: str) -> Persona:
         """The persona with this id; ``KeyError`` if there is none."""
