@@ -14,22 +14,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from required_services import missing_service
+
 POSTGRESQL_ADMIN_URL = os.environ.get(
     "JOURNEYMAP_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def required_services() -> set[str]:
-    """Services that CI demands; a missing one is a failure, not a skip."""
-    raw = os.environ.get("JOURNEYMAP_REQUIRE_SERVICES", "")
-    return {name.strip().lower() for name in raw.split(",") if name.strip()}
-
-
-def missing_service(name: str, reason: str) -> None:
-    """Skip the test, or fail it when CI requires the service."""
-    if name in required_services():
-        pytest.fail(f"{name} is required (JOURNEYMAP_REQUIRE_SERVICES) but {reason}")
-    pytest.skip(f"{name} not available: {reason}")
 
 
 def _postgresql_admin_connection():  # type: ignore[no-untyped-def]
