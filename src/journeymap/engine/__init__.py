@@ -1,0 +1,1 @@
+"""The only package that knows DuckDB, Spark or another Ibis backend by name."""

@@ -1,0 +1,1 @@
+"""The outside world's files -> canonical tables (events, customers), with rejects."""
