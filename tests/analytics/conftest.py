@@ -39,7 +39,8 @@ class Engine:
         if self.name == "pyspark":
             # Ibis cannot make temporary Spark tables; a temp view is the same thing.
             session = self.backend._session
-            session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
+            # From Arrow directly: through pandas, numeric nulls would become NaN.
+            session.createDataFrame(data).createOrReplaceTempView(name)
             return self.backend.table(name)
         return self.backend.create_table(name, data, temp=True)
 
@@ -74,7 +75,9 @@ def spark_session() -> Iterator[Any]:
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An Ibis backend: in-memory DuckDB, or the shared local Spark session."""
     if request.param == "duckdb":
-        yield Engine("duckdb", ibis.duckdb.connect())
+        backend = ibis.duckdb.connect()
+        backend.raw_sql("SET TimeZone = 'UTC'")  # as journeymap.engine does: periods cut in UTC
+        yield Engine("duckdb", backend)
         return
     session = request.getfixturevalue("spark_session")
     engine = Engine("pyspark", ibis.pyspark.connect(session))

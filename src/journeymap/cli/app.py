@@ -8,7 +8,9 @@ import typer
 
 from journeymap import __version__
 from journeymap.cli import history, maps, run_demo
+from journeymap.cli.analyze import analyze_app
 from journeymap.cli.context import CliState, WorkspaceOption
+from journeymap.cli.data_import import import_app
 from journeymap.cli.errors import ReportingGroup
 
 app = typer.Typer(
@@ -49,6 +51,8 @@ def main_options(
 maps.register(app)
 history.register(app)
 run_demo.register(app)
+app.add_typer(import_app)
+app.add_typer(analyze_app)
 
 
 def main() -> None:

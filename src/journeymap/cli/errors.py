@@ -9,8 +9,13 @@ from typing import Any
 import typer
 import typer.core
 
+from journeymap.analytics.rules import RuleTypeError
+from journeymap.analytics.scope import ScopeError
 from journeymap.cli.output import error_console
+from journeymap.engine import EngineError
+from journeymap.ingest import IngestError
 from journeymap.mapfile import MapFileError
+from journeymap.model import RuleSyntaxError
 from journeymap.services.errors import JourneymapError
 from journeymap.store import ConflictError, InvalidWorkspaceError, StoreError
 
@@ -30,7 +35,15 @@ def report_errors() -> Iterator[None]:
     except ConflictError as error:
         error_console.print(f"[red]conflict[/red] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    except (JourneymapError, StoreError) as error:
+    except (
+        JourneymapError,
+        StoreError,
+        EngineError,
+        IngestError,
+        ScopeError,
+        RuleTypeError,
+        RuleSyntaxError,
+    ) as error:
         error_console.print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 

@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
+import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -75,5 +76,30 @@ def emit(
     for column in columns:
         table.add_column(column.replace("_", " "))
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(_plain(row.get(c))) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
+
+
+def _cell(value: Any) -> str:
+    """Readable numbers for people: thousands separators, four significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(_plain(value))
+
+
+class HasArrow(Protocol):
+    """A result that can show itself as an Arrow table (every analytics result can)."""
+
+    def to_arrow(self) -> pa.Table: ...
+
+
+def emit_result(result: HasArrow, *, output: OutputFormat, title: str | None = None) -> None:
+    """Print an analytics result: its Arrow table's columns and rows."""
+    table = result.to_arrow()
+    emit(table.to_pylist(), columns=table.column_names, output=output, title=title)

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
+from journeymap.cli.progress import progress_bar
 from journeymap.model import MomentKind
 from journeymap.services import DemoResult, build_demo
-
-
-@contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A Rich progress bar fed by ``(phase, done, total)`` reports, one line per phase."""
-    if not enabled:
-        yield None
-        return
-    columns = (
-        TextColumn("{task.description:<30}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        tasks = {}
-
-        def report(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total)
-
-        yield report
 
 
 def _print_summary(result: DemoResult) -> None:

@@ -1,4 +1,5 @@
-"""Build the demo workspace: generated data plus the demo store's maps, saved as version 1.
+"""Build the demo workspace: generated data (imported, ready to analyse) plus the demo
+store's maps, saved as version 1.
 
 Everything is built in a staging folder next to the target and swapped in at the end, so
 an interrupted or failed run never leaves a half-built workspace behind, and re-running
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journeymap.demo import DemoManifest, demo_workspace, generate_demo
+from journeymap.engine import AnalyticsDatabase, database_path
+from journeymap.ingest import read_customers, read_events
 from journeymap.model import Workspace
 from journeymap.services.errors import WorkspaceExistsError
 from journeymap.services.layout import DATABASE_URL_VARIABLE, WorkspaceLayout, current_author
@@ -57,6 +60,7 @@ def build_demo(
     try:
         manifest = generate_demo(staging, customers=customers, seed=seed, progress=progress)
         staged = WorkspaceLayout(staging)
+        _import_data(staged, progress)
         uses_folder_store = not os.environ.get(DATABASE_URL_VARIABLE)
         if uses_folder_store:
             _save_maps(staged)
@@ -74,6 +78,22 @@ def build_demo(
         manifest=manifest,
         seconds=time.perf_counter() - started,
     )
+
+
+def _import_data(layout: WorkspaceLayout, progress: Progress | None) -> None:
+    """Load the generated events and customers into the analytics database, ready to measure."""
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        if progress is not None:
+            progress(f"Importing events ({phase})", done, total or done)
+
+    with AnalyticsDatabase.open(database_path(layout.data_dir)) as database:
+        database.import_events(
+            [read_events(layout.data_dir / "events.parquet")], max_rejects=0, progress=report
+        )
+        database.import_customers(
+            [read_customers(layout.data_dir / "customers.parquet")], max_rejects=0
+        )
 
 
 def _save_maps(layout: WorkspaceLayout) -> None:

@@ -1,0 +1,135 @@
+"""Building blocks for sequence analytics that every engine runs the same way.
+
+Customer event order is ``(ts, event_id)``: timestamps first, the event id breaking ties,
+so "next", "previous" and "after" are well defined even when two events share a time.
+Durations are computed on whole milliseconds since the epoch (``floor(epoch seconds)``
+plus the millisecond field), because that is what DuckDB and Spark both extract exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+import ibis
+import ibis.expr.types as ir
+
+from journeymap.model.canonical import CUSTOMER_ID, EVENT_ID, TS
+
+SEQ = "_seq"
+"""0-based position of an event in its customer's order ``(ts, event_id)``."""
+MS = "_ms"
+"""The event time as integer milliseconds since the epoch."""
+
+
+def epoch_ms(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """Milliseconds since the epoch, the same on DuckDB and Spark (sub-ms digits dropped)."""
+    seconds: Any = ts.epoch_seconds().cast("float64").floor().cast("int64")
+    return cast(ir.IntegerValue, seconds * 1000 + ts.millisecond().cast("int64"))
+
+
+def customer_order(table: ibis.Table) -> list[Any]:
+    """The sort keys of a customer's events: time, then event id when there is one."""
+    keys: list[Any] = [table[TS]]
+    if EVENT_ID in table.columns:
+        keys.append(table[EVENT_ID])
+    return keys
+
+
+def with_sequence(table: ibis.Table) -> ibis.Table:
+    """``table`` plus :data:`SEQ` and :data:`MS`."""
+    window = ibis.window(group_by=table[CUSTOMER_ID], order_by=customer_order(table))
+    return table.mutate(**{SEQ: ibis.row_number().over(window), MS: epoch_ms(table[TS])})
+
+
+def earliest_after(
+    anchors: ibis.Table,
+    anchor_ms: ir.IntegerValue,
+    anchor_seq: ir.IntegerValue,
+    events: ibis.Table,
+    targets: Mapping[str, str],
+    *,
+    inclusive: bool = False,
+) -> ibis.Table:
+    """For every anchor row, the earliest event of each target kind after the anchor.
+
+    ``anchors`` holds one row per anchor (with a customer id); its position in the customer's
+    order is ``(anchor_ms, anchor_seq)``: an event's position is ``(MS, SEQ)``, so an anchor
+    at ``(ms, -1)`` means "from this time on". ``events`` carries ``MS`` and ``SEQ``; each
+    target names a boolean column of ``events`` that marks its events. The result is ``anchors`` plus, per target name,
+    ``{name}_seq``, ``{name}_ms`` and ``{name}_ts`` of the first matching event strictly
+    after the anchor (at or after it when ``inclusive``), null when there is none.
+
+    It is one union and one window per call, no join: anchors and candidate events are
+    sorted together newest first, and a running minimum over the rows already seen is the
+    earliest later event (a descending running frame is linear on every engine, where an
+    "unbounded following" frame is quadratic on Spark).
+    """
+    names = list(targets)
+    anchor_columns = list(anchors.columns)
+    schema = anchors.schema()
+    key_ms, key_seq, kind = "_key_ms", "_key_seq", "_kind"
+    # For equal keys the anchor sorts first (strictly after) or last (inclusive).
+    anchor_kind, event_kind = (1, 0) if inclusive else (0, 1)
+    parts: dict[str, tuple[str, Any]] = {
+        "seq": (SEQ, ibis.dtype("int64")),
+        "ms": (MS, ibis.dtype("int64")),
+        "ts": (TS, events[TS].type()),
+    }
+
+    def null_of(dtype: Any) -> Any:
+        return ibis.null().cast(dtype)
+
+    anchor_rows = anchors.select(
+        *anchor_columns,
+        **{key_ms: anchor_ms.cast("int64"), key_seq: anchor_seq.cast("int64")},
+        **{kind: ibis.literal(anchor_kind, "int8")},
+        **{f"{n}_{part}": null_of(t) for n in names for part, (_, t) in parts.items()},
+    )
+    candidates = events.filter(ibis.or_(*[events[c] for c in targets.values()]))
+    event_rows = candidates.select(
+        **{c: null_of(schema[c]) for c in anchor_columns if c != CUSTOMER_ID},
+        **{CUSTOMER_ID: candidates[CUSTOMER_ID]},
+        **{key_ms: candidates[MS].cast("int64"), key_seq: candidates[SEQ].cast("int64")},
+        **{kind: ibis.literal(event_kind, "int8")},
+        **{
+            f"{n}_{part}": ibis.ifelse(candidates[targets[n]], candidates[column], null_of(t))
+            for n in names
+            for part, (column, t) in parts.items()
+        },
+    ).select(anchor_rows.columns)
+    both = anchor_rows.union(event_rows)
+    window = ibis.window(
+        group_by=both[CUSTOMER_ID],
+        order_by=[ibis.desc(both[key_ms]), ibis.desc(both[key_seq]), both[kind]],
+        rows=(None, -1),
+    )
+    found = both.mutate(
+        **{f"{n}_{part}": both[f"{n}_{part}"].min().over(window) for n in names for part in parts}
+    )
+    return found.filter(found[kind] == anchor_kind).drop(key_ms, key_seq, kind)
+
+
+SEPARATOR = "\x1f"
+"""Joins activity names inside a sequence key (the ASCII unit separator; never in names)."""
+_POSITION_DIGITS = 12
+
+
+def sequence_keys(table: ibis.Table, activity: str) -> ibis.Table:
+    """One row per customer: ``sequence``, their activities in order joined by :data:`SEPARATOR`.
+
+    Ordered aggregation is not portable (Spark has none), so every value is prefixed with
+    its zero-padded position, collected in any order, sorted as an array inside the engine,
+    joined, and stripped of the prefixes with one regular expression (array lambdas differ
+    between DuckDB versions).
+    """
+    window = ibis.window(group_by=table[CUSTOMER_ID], order_by=customer_order(table))
+    position: Any = ibis.row_number().over(window).cast("string").lpad(_POSITION_DIGITS, "0")
+    tagged = table.select(
+        table[CUSTOMER_ID], _tagged=position.concat(SEPARATOR, table[activity].cast("string"))
+    )
+    collected = tagged.group_by(CUSTOMER_ID).agg(_items=tagged["_tagged"].collect())
+    items: Any = collected["_items"]
+    joined = items.sort().join(SEPARATOR)
+    prefix = f"[0-9]{{{_POSITION_DIGITS}}}{SEPARATOR}"
+    return collected.select(CUSTOMER_ID, sequence=joined.re_replace(prefix, ""))

@@ -1,0 +1,190 @@
+"""``journeymap import events|customers|attach``: bring customer data into a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from journeymap.cli.context import WorkspaceOption, workspace_dir
+from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
+from journeymap.cli.progress import progress_bar
+from journeymap.engine import ImportSummary
+from journeymap.ingest import ColumnMapping
+from journeymap.services.analysis import AnalysisService
+
+import_app = typer.Typer(
+    name="import",
+    help="Import event logs and customer tables into the workspace (or attach them in place).",
+    no_args_is_help=True,
+)
+
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files: CSV/TSV (optionally .gz), Parquet, JSON Lines or XES.", exists=True
+    ),
+]
+CustomerOption = Annotated[
+    str | None, typer.Option("--customer", help="Column with the customer id (or case id).")
+]
+DelimiterOption = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV field separator (default: by extension).")
+]
+MaxRejectsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-rejects",
+        help="Fail (and store nothing) beyond this many rejected rows, or this share if below 1.",
+    ),
+]
+TimezoneOption = Annotated[
+    str, typer.Option("--timezone", help="Time zone of timestamps written without one.")
+]
+
+
+def _threshold(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return value if value < 1 else int(value)
+
+
+def _report(summary: ImportSummary, what: str, output: OutputFormat) -> None:
+    rows: list[dict[str, object]] = [
+        {"item": "files", "value": summary.files},
+        {"item": "rows read", "value": summary.rows_read},
+        {"item": f"{what} imported", "value": summary.rows_imported},
+        {"item": "duplicates skipped", "value": summary.duplicates_skipped},
+        {"item": "rejected", "value": summary.rejected},
+        {"item": "rejects file", "value": str(summary.rejects_file or "")},
+        {"item": "seconds", "value": round(summary.seconds, 2)},
+    ]
+    if summary.rows_updated:
+        rows.insert(3, {"item": f"{what} updated", "value": summary.rows_updated})
+    emit(rows, columns=["item", "value"], output=output, title=f"Imported {what}")
+    if summary.rejected and output is OutputFormat.TABLE:
+        console.print(
+            f"[yellow]{summary.rejected} row(s) were rejected[/yellow]; each is listed with its "
+            f"row number and reason in {summary.rejects_file}."
+        )
+
+
+@import_app.command("events")
+def import_events(
+    ctx: typer.Context,
+    files: FilesArgument,
+    customer: CustomerOption = None,
+    time: Annotated[str | None, typer.Option("--time", help="Column with the timestamp.")] = None,
+    event: Annotated[
+        str | None, typer.Option("--event", help="Column with the event (activity) name.")
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="Column with the channel.")
+    ] = None,
+    event_id: Annotated[
+        str | None,
+        typer.Option("--event-id", help="Column with a unique event id (default: content hash)."),
+    ] = None,
+    timezone: TimezoneOption = "UTC",
+    time_format: Annotated[
+        str | None,
+        typer.Option(
+            "--time-format",
+            help="iso, epoch_s, epoch_ms, epoch_us, epoch_ns or a strptime pattern "
+            "like '%d/%m/%Y %H:%M' (default: ISO 8601, numbers as epoch).",
+        ),
+    ] = None,
+    delimiter: DelimiterOption = None,
+    max_rejects: MaxRejectsOption = None,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import event files into the workspace's analytics database, all or nothing.
+
+    Extra columns become event properties. Bad rows are never dropped silently: each goes
+    to a rejects file with its row number and reason. Re-importing a file adds nothing twice.
+    """
+    try:
+        mapping = ColumnMapping(
+            customer=customer,
+            ts=time,
+            event=event,
+            channel=channel,
+            event_id=event_id,
+            timezone=timezone,
+            time_format=time_format,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    with (
+        AnalysisService.open(workspace_dir(ctx, workspace)) as analysis,
+        progress_bar(output is OutputFormat.TABLE) as report,
+    ):
+        summary = analysis.import_events(
+            files,
+            mapping=mapping,
+            delimiter=delimiter,
+            max_rejects=_threshold(max_rejects),
+            progress=report,
+        )
+    _report(summary, "events", output)
+
+
+@import_app.command("customers")
+def import_customers(
+    ctx: typer.Context,
+    files: FilesArgument,
+    customer: CustomerOption = None,
+    timezone: TimezoneOption = "UTC",
+    delimiter: DelimiterOption = None,
+    max_rejects: MaxRejectsOption = None,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import (upsert) customer tables: one row per customer, the columns are properties
+    that persona segment rules select on."""
+    try:
+        mapping = ColumnMapping(customer=customer, timezone=timezone)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    with (
+        AnalysisService.open(workspace_dir(ctx, workspace)) as analysis,
+        progress_bar(output is OutputFormat.TABLE) as report,
+    ):
+        summary = analysis.import_customers(
+            files,
+            mapping=mapping,
+            delimiter=delimiter,
+            max_rejects=_threshold(max_rejects),
+            progress=report,
+        )
+    _report(summary, "customers", output)
+
+
+@import_app.command("attach")
+def attach(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="events or customers.")],
+    location: Annotated[
+        str, typer.Argument(help="A Parquet file or glob, or a backend URL with --table.")
+    ],
+    table: Annotated[
+        str | None, typer.Option("--table", help="Table name in the backend at LOCATION.")
+    ] = None,
+    customer: CustomerOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Read events or customers in place (Parquet files, or a table in any Ibis backend)
+    instead of importing a copy."""
+    if kind not in ("events", "customers"):
+        raise typer.BadParameter("KIND must be events or customers")
+    mapping = ColumnMapping(customer=customer)
+    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
+        database = analysis.database
+        attached = (
+            database.attach_events(location, table=table, mapping=mapping)
+            if kind == "events"
+            else database.attach_customers(location, table=table, mapping=mapping)
+        )
+    console.print(f"Attached {kind}: {attached.describe()}")

@@ -1,0 +1,336 @@
+"""Measuring the journey: importing events and customers, and running the analytics on them.
+
+The one API behind ``journeymap import ...`` and ``journeymap analyze ...`` (and later the
+web app). It joins the two halves of a workspace: the maps in the store (which touchpoint
+is which event, whose segment is which) and the events in the analytics database. The
+analytics themselves are pure functions in :mod:`journeymap.analytics`; this module only
+picks the tables, the journey and the scope.
+
+>>> with AnalysisService.open(Path("demo-workspace")) as analysis:  # doctest: +SKIP
+...     result = analysis.funnel("busy-parent-journey", ["basket", "payment", "order-placed"])
+...     [(s.name, s.customers) for s in result.steps]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import ibis
+
+from journeymap.analytics.cohorts import RetentionCohorts, retention_cohorts
+from journeymap.analytics.conformance import Conformance, conformance
+from journeymap.analytics.dfg import DirectlyFollowsGraph, directly_follows
+from journeymap.analytics.funnel import (
+    FunnelMode,
+    FunnelPeriods,
+    FunnelResult,
+    FunnelStep,
+    funnel,
+    funnel_by_period,
+    funnel_customers,
+)
+from journeymap.analytics.matching import UnmatchedEvents, match_touchpoints, unmatched_events
+from journeymap.analytics.outcomes import OutcomeSummary, outcome_summary, outcome_table
+from journeymap.analytics.paths import (
+    Neighbours,
+    PathFlows,
+    next_touchpoints,
+    path_flows,
+    previous_touchpoints,
+)
+from journeymap.analytics.reach import Reach, reach
+from journeymap.analytics.returns import Returns, returns
+from journeymap.analytics.scope import Scope, apply_scope, with_breakdown
+from journeymap.analytics.time_to_value import Milestone, TimeToValue, time_to_value
+from journeymap.analytics.variants import Variants, variants
+from journeymap.engine import AnalyticsDatabase, ImportSummary, NoEventsError, database_path
+from journeymap.ingest import ColumnMapping, read_customers, read_events
+from journeymap.model import Journey
+from journeymap.model.canonical import TOUCHPOINT
+from journeymap.services.errors import JourneymapError
+from journeymap.services.workspace import WorkspaceService
+
+Progress = Callable[[str, int, int | None], None]
+
+
+class AnalysisService:
+    """One workspace's maps and events, ready to measure."""
+
+    def __init__(self, workspace: WorkspaceService, database: AnalyticsDatabase) -> None:
+        self.workspace = workspace
+        self.database = database
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> AnalysisService:
+        """Open the workspace and its analytics database (``data/journeymap.duckdb``)."""
+        workspace = WorkspaceService.open(directory)
+        try:
+            database = AnalyticsDatabase.open(database_path(workspace.layout.data_dir))
+        except BaseException:
+            workspace.close()
+            raise
+        return cls(workspace, database)
+
+    def close(self) -> None:
+        """Release the store and the analytics database."""
+        try:
+            self.database.close()
+        finally:
+            self.workspace.close()
+
+    def __enter__(self) -> AnalysisService:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- data in ---------------------------------------------------------------------------
+
+    def import_events(
+        self,
+        files: Sequence[Path],
+        *,
+        mapping: ColumnMapping | None = None,
+        delimiter: str | None = None,
+        max_rejects: int | float | None = None,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Import event files (CSV/TSV/gz, Parquet, JSON Lines, XES) all or nothing."""
+        sources = [read_events(f, mapping=mapping, delimiter=delimiter) for f in files]
+        return self.database.import_events(sources, max_rejects=max_rejects, progress=progress)
+
+    def import_customers(
+        self,
+        files: Sequence[Path],
+        *,
+        mapping: ColumnMapping | None = None,
+        delimiter: str | None = None,
+        max_rejects: int | float | None = None,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Import (upsert) customer files: a customer id column, the rest properties."""
+        sources = [read_customers(f, mapping=mapping, delimiter=delimiter) for f in files]
+        return self.database.import_customers(sources, max_rejects=max_rejects, progress=progress)
+
+    # -- the tables analyses run on ----------------------------------------------------------
+
+    def journey_of(self, journey_id: str) -> Journey:
+        """A journey at its head version."""
+        return self.workspace.journey(journey_id)
+
+    def customers(self) -> ibis.Table | None:
+        """The customers table, or ``None`` when none was imported or attached."""
+        try:
+            return self.database.customers_table()
+        except NoEventsError:
+            return None
+
+    def scope_for(self, journey_id: str, scope: Scope, *, persona: bool) -> Scope:
+        """``scope`` narrowed to the journey persona's segment when ``persona`` is set."""
+        if not persona:
+            return scope
+        journey = self.journey_of(journey_id)
+        segment = self.workspace.load().persona(journey.persona).segment
+        if segment is None:
+            raise JourneymapError(
+                f"persona {journey.persona!r} has no segment rule.",
+                hint="Add `segment:` to the persona in the map file, or drop --persona.",
+            )
+        return Scope(start=scope.start, end=scope.end, channels=scope.channels, segment=segment)
+
+    def events(self, scope: Scope = Scope(), *, by: str | None = None) -> ibis.Table:
+        """The events in scope, with the breakdown column ``by`` joined from customers."""
+        events = self.database.events_table()
+        customers = self.customers()
+        events = apply_scope(events, scope, customers)
+        if by is not None:
+            if customers is None:
+                raise JourneymapError(
+                    f"--by {by} needs a customers table.",
+                    hint="Import one with `journeymap import customers FILE`.",
+                )
+            events = with_breakdown(events, customers, by)
+        return events
+
+    def touchpoint_events(
+        self, journey_id: str, scope: Scope = Scope(), *, by: str | None = None
+    ) -> ibis.Table:
+        """The events in scope matched to the journey's touchpoints (see ``match_touchpoints``)."""
+        return match_touchpoints(self.events(scope, by=by), self.journey_of(journey_id))
+
+    # -- analyses --------------------------------------------------------------------------
+
+    def coverage(self, journey_id: str, scope: Scope = Scope()) -> UnmatchedEvents:
+        """Event types no touchpoint of the journey covers: the map's gaps."""
+        return unmatched_events(self.events(scope), self.journey_of(journey_id))
+
+    def reach(self, journey_id: str, scope: Scope = Scope(), *, by: str | None = None) -> Reach:
+        """Customers and events per stage and touchpoint."""
+        journey = self.journey_of(journey_id)
+        return reach(self.touchpoint_events(journey_id, scope, by=by), journey, by=by)
+
+    def funnel_steps(self, journey_id: str, touchpoints: Sequence[str]) -> list[FunnelStep]:
+        """Funnel steps from touchpoint ids (``?`` suffix: optional), checked against the map."""
+        journey = self.journey_of(journey_id)
+        known = [t.id for _, t in journey.touchpoints()]
+        steps = []
+        for raw in touchpoints:
+            name = raw.rstrip("?")
+            if name not in known:
+                raise JourneymapError(
+                    f"journey {journey_id!r} has no touchpoint {name!r}.",
+                    hint=f"Use touchpoint ids of the map: {', '.join(known)}.",
+                )
+            steps.append(FunnelStep(name, touchpoint=name, optional=raw.endswith("?")))
+        return steps
+
+    def funnel(
+        self,
+        journey_id: str,
+        touchpoints: Sequence[str],
+        *,
+        window: dt.timedelta = dt.timedelta(days=7),
+        mode: FunnelMode | str = FunnelMode.ORDERED,
+        scope: Scope = Scope(),
+    ) -> FunnelResult:
+        """A funnel over touchpoints of the journey (see :func:`journeymap.analytics.funnel`)."""
+        steps = self.funnel_steps(journey_id, touchpoints)
+        events = self.touchpoint_events(journey_id, scope)
+        return funnel(events, steps, window=window, mode=mode)
+
+    def funnel_customers(
+        self,
+        journey_id: str,
+        touchpoints: Sequence[str],
+        *,
+        window: dt.timedelta = dt.timedelta(days=7),
+        mode: FunnelMode | str = FunnelMode.ORDERED,
+        scope: Scope = Scope(),
+    ) -> ibis.Table:
+        """Who is behind a funnel: one row per customer with their level and step times."""
+        steps = self.funnel_steps(journey_id, touchpoints)
+        events = self.touchpoint_events(journey_id, scope)
+        return funnel_customers(events, steps, window=window, mode=mode)
+
+    def funnel_by_period(
+        self,
+        journey_id: str,
+        touchpoints: Sequence[str],
+        *,
+        window: dt.timedelta = dt.timedelta(days=7),
+        period: str = "day",
+        mode: FunnelMode | str = FunnelMode.ORDERED,
+        scope: Scope = Scope(),
+    ) -> FunnelPeriods:
+        """The funnel per day, week or month of entry: the day a step broke shows as a dip."""
+        steps = self.funnel_steps(journey_id, touchpoints)
+        events = self.touchpoint_events(journey_id, scope)
+        return funnel_by_period(events, steps, window=window, period=period, mode=mode)  # type: ignore[arg-type]
+
+    def next_touchpoints(
+        self, journey_id: str, touchpoint: str, *, top: int = 10, scope: Scope = Scope()
+    ) -> Neighbours:
+        """What customers do right after a touchpoint."""
+        return next_touchpoints(self.touchpoint_events(journey_id, scope), touchpoint, top=top)
+
+    def previous_touchpoints(
+        self, journey_id: str, touchpoint: str, *, top: int = 10, scope: Scope = Scope()
+    ) -> Neighbours:
+        """What customers do right before a touchpoint."""
+        return previous_touchpoints(self.touchpoint_events(journey_id, scope), touchpoint, top=top)
+
+    def path_flows(
+        self, journey_id: str, start: str, *, steps: int = 5, scope: Scope = Scope()
+    ) -> PathFlows:
+        """Flows from a touchpoint over the next few steps, for a Sankey diagram."""
+        return path_flows(self.touchpoint_events(journey_id, scope), start, steps=steps)
+
+    def variants(
+        self, journey_id: str, *, top: int = 20, by_touchpoint: bool = True, scope: Scope = Scope()
+    ) -> Variants:
+        """The most common whole journeys (sequences of touchpoints, or of raw events)."""
+        if by_touchpoint:
+            events = self.touchpoint_events(journey_id, scope)
+            events = events.filter(events[TOUCHPOINT].notnull())
+            return variants(events, activity=TOUCHPOINT, top=top)
+        return variants(self.events(scope), top=top)
+
+    def directly_follows(
+        self, journey_id: str, *, by_touchpoint: bool = False, scope: Scope = Scope()
+    ) -> DirectlyFollowsGraph:
+        """The directly-follows graph of events (or of touchpoints) with frequencies and times."""
+        if by_touchpoint:
+            events = self.touchpoint_events(journey_id, scope)
+            events = events.filter(events[TOUCHPOINT].notnull())
+            return directly_follows(events, activity=TOUCHPOINT)
+        return directly_follows(self.events(scope))
+
+    def conformance(
+        self, journey_id: str, *, scope: Scope = Scope(), by: str | None = None
+    ) -> Conformance:
+        """How closely customers follow the designed spine: order, skips, backtracks, time."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return conformance(events, self.journey_of(journey_id), by=by)
+
+    def time_to_value(
+        self,
+        journey_id: str,
+        value: str,
+        *,
+        start: str | None = None,
+        scope: Scope = Scope(),
+        by: str | None = None,
+    ) -> TimeToValue:
+        """Time from first touch (or the ``start`` touchpoint) to the ``value`` touchpoint."""
+        self.funnel_steps(journey_id, [value] + ([start] if start else []))  # check the ids
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        begin = Milestone(touchpoint=start) if start else None
+        return time_to_value(events, Milestone(touchpoint=value), start=begin, by=by)
+
+    def returns(
+        self,
+        journey_id: str,
+        *,
+        lapse_days: int = 45,
+        activity: str | None = None,
+        scope: Scope = Scope(),
+        by: str | None = None,
+    ) -> Returns:
+        """Customers who lapse for ``lapse_days`` and come back, and what brought them back."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return returns(events, lapse_days=lapse_days, activity=activity, by=by)
+
+    def cohorts(
+        self,
+        journey_id: str,
+        *,
+        period: str = "week",
+        periods: int = 12,
+        activity: str | None = None,
+        scope: Scope = Scope(),
+        by: str | None = None,
+    ) -> RetentionCohorts:
+        """Retention by first-touch week or month."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return retention_cohorts(events, period=period, periods=periods, activity=activity, by=by)
+
+    def outcomes(
+        self, journey_id: str, *, scope: Scope = Scope(), by: str | None = None
+    ) -> OutcomeSummary:
+        """The journey's named outcomes (converted, churned...) counted over customers."""
+        journey = self.journey_of(journey_id)
+        events = self.events(scope, by=by)
+        return outcome_summary(events, journey.outcomes, customers=self.customers(), by=by)
+
+    def outcome_table(self, journey_id: str, *, scope: Scope = Scope()) -> ibis.Table:
+        """One row per customer, one boolean column per outcome of the journey."""
+        journey = self.journey_of(journey_id)
+        return outcome_table(self.events(scope), journey.outcomes, customers=self.customers())
