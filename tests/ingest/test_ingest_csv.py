@@ -139,5 +139,5 @@ def test_an_unmapped_column_with_a_canonical_name_is_refused(tmp_path: Path) -> 
 
 
 def test_unknown_extension_asks_for_a_format(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match=r"--format csv\|parquet\|jsonl\|xes"):
+    with pytest.raises(IngestError, match=r"--input-format csv\|parquet\|jsonl\|xes"):
         read_events(tmp_path / "events.dat")

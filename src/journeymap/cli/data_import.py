@@ -11,7 +11,7 @@ from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
 from journeymap.cli.progress import progress_bar
 from journeymap.engine import ImportSummary
-from journeymap.ingest import ColumnMapping
+from journeymap.ingest import ColumnMapping, PropertyType
 from journeymap.services.analysis import AnalysisService
 
 import_app = typer.Typer(
@@ -39,9 +39,35 @@ MaxRejectsOption = Annotated[
         help="Fail (and store nothing) beyond this many rejected rows, or this share if below 1.",
     ),
 ]
+InputFormatOption = Annotated[
+    str | None,
+    typer.Option("--input-format", help="csv, parquet, jsonl or xes (default: by file extension)."),
+]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        help="Enforce a property's type, NAME=TYPE (string, integer, float, boolean, date, "
+        "timestamp); values that do not fit are rejected. Repeat for several.",
+    ),
+]
 TimezoneOption = Annotated[
     str, typer.Option("--timezone", help="Time zone of timestamps written without one.")
 ]
+
+
+def _types(pairs: list[str] | None) -> dict[str, PropertyType]:
+    types: dict[str, PropertyType] = {}
+    for pair in pairs or []:
+        name, separator, kind = pair.partition("=")
+        if not separator or not name:
+            raise typer.BadParameter(f"--type {pair!r}: write NAME=TYPE, e.g. amount=float")
+        try:
+            types[name.strip()] = PropertyType(kind.strip().lower())
+        except ValueError:
+            choices = ", ".join(t.value for t in PropertyType)
+            raise typer.BadParameter(f"--type {pair!r}: TYPE is one of {choices}") from None
+    return types
 
 
 def _threshold(value: float | None) -> int | float | None:
@@ -96,6 +122,8 @@ def import_events(
         ),
     ] = None,
     delimiter: DelimiterOption = None,
+    input_format: InputFormatOption = None,
+    types: TypeOption = None,
     max_rejects: MaxRejectsOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
@@ -114,6 +142,7 @@ def import_events(
             event_id=event_id,
             timezone=timezone,
             time_format=time_format,
+            types=_types(types),
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
@@ -125,6 +154,7 @@ def import_events(
             files,
             mapping=mapping,
             delimiter=delimiter,
+            input_format=input_format,
             max_rejects=_threshold(max_rejects),
             progress=report,
         )
@@ -138,6 +168,8 @@ def import_customers(
     customer: CustomerOption = None,
     timezone: TimezoneOption = "UTC",
     delimiter: DelimiterOption = None,
+    input_format: InputFormatOption = None,
+    types: TypeOption = None,
     max_rejects: MaxRejectsOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
@@ -145,7 +177,7 @@ def import_customers(
     """Import (upsert) customer tables: one row per customer, the columns are properties
     that persona segment rules select on."""
     try:
-        mapping = ColumnMapping(customer=customer, timezone=timezone)
+        mapping = ColumnMapping(customer=customer, timezone=timezone, types=_types(types))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     with (
@@ -156,6 +188,7 @@ def import_customers(
             files,
             mapping=mapping,
             delimiter=delimiter,
+            input_format=input_format,
             max_rejects=_threshold(max_rejects),
             progress=report,
         )
@@ -188,3 +221,17 @@ def attach(
             else database.attach_customers(location, table=table, mapping=mapping)
         )
     console.print(f"Attached {kind}: {attached.describe()}")
+
+
+@import_app.command("detach")
+def detach(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="events or customers.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Stop reading events or customers in place (the attached files are not touched)."""
+    if kind not in ("events", "customers"):
+        raise typer.BadParameter("KIND must be events or customers")
+    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
+        analysis.database.detach(kind)
+    console.print(f"Detached {kind}.")

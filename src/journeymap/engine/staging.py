@@ -9,6 +9,7 @@ DuckDB transaction. The folder is removed afterwards, whatever happened.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from collections.abc import Callable
@@ -58,6 +59,8 @@ class Staging:
     ) -> None:
         self.finish()
         shutil.rmtree(self.folder, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the shared parent goes once no import uses it
+            self.folder.parent.rmdir()
 
     def append(self, batch: pa.RecordBatch) -> None:
         """Add the batch's rows (nothing for an empty batch)."""

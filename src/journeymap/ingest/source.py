@@ -142,7 +142,7 @@ def detect_format(path: Path) -> tuple[SourceFormat, str]:
         raise IngestError(
             path,
             f"cannot tell the format from the name (known extensions: {known}, optionally .gz); "
-            "name it with --format csv|parquet|jsonl|xes",
+            "name it with --input-format csv|parquet|jsonl|xes",
         )
     return _EXTENSIONS[extension], _DELIMITERS.get(extension, ",")
 

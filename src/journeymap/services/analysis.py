@@ -100,11 +100,14 @@ class AnalysisService:
         *,
         mapping: ColumnMapping | None = None,
         delimiter: str | None = None,
+        input_format: str | None = None,
         max_rejects: int | float | None = None,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Import event files (CSV/TSV/gz, Parquet, JSON Lines, XES) all or nothing."""
-        sources = [read_events(f, mapping=mapping, delimiter=delimiter) for f in files]
+        sources = [
+            read_events(f, mapping=mapping, delimiter=delimiter, format=input_format) for f in files
+        ]
         return self.database.import_events(sources, max_rejects=max_rejects, progress=progress)
 
     def import_customers(
@@ -113,11 +116,15 @@ class AnalysisService:
         *,
         mapping: ColumnMapping | None = None,
         delimiter: str | None = None,
+        input_format: str | None = None,
         max_rejects: int | float | None = None,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Import (upsert) customer files: a customer id column, the rest properties."""
-        sources = [read_customers(f, mapping=mapping, delimiter=delimiter) for f in files]
+        sources = [
+            read_customers(f, mapping=mapping, delimiter=delimiter, format=input_format)
+            for f in files
+        ]
         return self.database.import_customers(sources, max_rejects=max_rejects, progress=progress)
 
     # -- the tables analyses run on ----------------------------------------------------------
