@@ -11,6 +11,9 @@ The public API in one place::
 
 __version__ = "0.1.0"
 
+from journeymap.analytics import FunnelMode, FunnelStep, Scope
+from journeymap.engine import ImportSummary
+from journeymap.ingest import ColumnMapping
 from journeymap.mapfile import (
     LocatedProblem,
     MapFileError,
@@ -55,6 +58,7 @@ from journeymap.model import (
     parse_rule,
 )
 from journeymap.services import (
+    AnalysisService,
     ApplyResult,
     DemoResult,
     JourneymapError,
@@ -76,8 +80,10 @@ from journeymap.store import (
 )
 
 __all__ = [
+    "AnalysisService",
     "ApplyResult",
     "Channel",
+    "ColumnMapping",
     "ConflictError",
     "DemoResult",
     "EffortLevel",
@@ -85,7 +91,10 @@ __all__ = [
     "EventRule",
     "Evidence",
     "EvidenceSource",
+    "FunnelMode",
+    "FunnelStep",
     "Impact",
+    "ImportSummary",
     "InvalidWorkspaceError",
     "Journey",
     "JourneyComparison",
@@ -104,6 +113,7 @@ __all__ = [
     "Problem",
     "Rule",
     "RuleSyntaxError",
+    "Scope",
     "Stage",
     "StakeholderTier",
     "Store",

@@ -99,3 +99,16 @@ def test_getting_started_python_example_runs(
     exec(compile(snippet, str(page), "exec"), {})
     printed = capsys.readouterr().out
     assert "->" in printed
+
+
+def test_measuring_page_python_example_runs(
+    demo_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The measuring page's Python snippet finds the planted payment outage as written."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "measuring.md"
+    [snippet] = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    monkeypatch.chdir(demo_folder.parent)
+    exec(compile(snippet, str(page), "exec"), {})
+    outage = {d.isoformat() for d in read_manifest(demo_folder).payment_outage_dates}
+    printed = capsys.readouterr().out.strip()
+    assert printed.removeprefix("payment broke on ") in outage

@@ -55,7 +55,10 @@ def _print_summary(result: DemoResult) -> None:
         title="Planted truths (manifest.json) the analytics must find",
     )
     console.print(
-        f"Next: `cd {result.layout.root.name} && journeymap show`, or read docs/getting-started.md."
+        f"Next: `cd {result.layout.root.name}`, then `journeymap show`, or measure a map:\n"
+        "  journeymap analyze funnel busy-parent-journey "
+        "--steps basket,delivery-options,payment --window 2d --daily\n"
+        "See docs/getting-started.md."
     )
 
 

@@ -1,5 +1,6 @@
 """Use cases: the one API that the CLI, the web app and Python users call."""
 
+from journeymap.services.analysis import AnalysisService
 from journeymap.services.demo import DemoResult, build_demo
 from journeymap.services.errors import (
     JourneymapError,
@@ -10,6 +11,7 @@ from journeymap.services.layout import WorkspaceLayout
 from journeymap.services.workspace import ApplyResult, WorkspaceService
 
 __all__ = [
+    "AnalysisService",
     "ApplyResult",
     "DemoResult",
     "JourneymapError",
