@@ -82,6 +82,20 @@ def test_funnel_and_the_customers_behind_it(demo: tuple[Path, DemoManifest]) -> 
         folder, "analyze", "who", JOURNEY, "--steps", CHECKOUT, "--step", "3", "--dropped", "--next"
     )
     assert sum(r["customers"] for r in following) <= len(dropped)
+    split = rows(
+        folder,
+        "analyze",
+        "funnel",
+        JOURNEY,
+        "--steps",
+        CHECKOUT,
+        "--window",
+        "2d",
+        "--by",
+        "age_band",
+    )
+    for index in range(len(steps)):
+        assert sum(r["customers"] for r in split if r["step"] == index + 1) == counts[index]
     unknown = run(folder, "analyze", "funnel", JOURNEY, "--steps", "basket,nope", code=1)
     assert "no touchpoint 'nope'" in unknown
 

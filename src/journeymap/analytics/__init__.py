@@ -34,6 +34,7 @@ from journeymap.analytics.dfg import (
     directly_follows,
 )
 from journeymap.analytics.funnel import (
+    FunnelBreakdown,
     FunnelExclusion,
     FunnelMode,
     FunnelPeriod,
@@ -43,6 +44,7 @@ from journeymap.analytics.funnel import (
     FunnelStepResult,
     customers_at_step,
     funnel,
+    funnel_breakdown,
     funnel_by_period,
     funnel_customers,
     step_column,
@@ -123,6 +125,7 @@ __all__ = [
     "DirectlyFollowsGraph",
     "DurationStats",
     "EventCoverage",
+    "FunnelBreakdown",
     "FunnelExclusion",
     "FunnelMode",
     "FunnelPeriod",
@@ -165,6 +168,7 @@ __all__ = [
     "customers_at_step",
     "directly_follows",
     "funnel",
+    "funnel_breakdown",
     "funnel_by_period",
     "funnel_customers",
     "lapsed_customers",

@@ -65,9 +65,11 @@ from journeymap.analytics._funnel_plan import (
     step_column,
 )
 from journeymap.analytics._sequence import epoch_ms, with_sequence
+from journeymap.analytics.scope import GROUP, customer_groups
 from journeymap.model.canonical import CUSTOMER_ID, TS
 
 __all__ = [
+    "FunnelBreakdown",
     "FunnelExclusion",
     "FunnelMode",
     "FunnelPeriod",
@@ -77,6 +79,7 @@ __all__ = [
     "FunnelStepResult",
     "customers_at_step",
     "funnel",
+    "funnel_breakdown",
     "funnel_by_period",
     "funnel_customers",
     "step_column",
@@ -258,6 +261,14 @@ def funnel(
     """
     plan = make_plan(steps, window, mode, exclusions)
     customers = funnel_customers(events, steps, window=window, mode=mode, exclusions=exclusions)
+    totals = customers.aggregate(**_step_metrics(customers, plan)).to_pyarrow().to_pylist()[0]
+    level_rows = customers.group_by(LEVEL).agg(n=customers.count()).to_pyarrow().to_pylist()
+    per_level = {int(row[LEVEL]): int(row["n"]) for row in level_rows}
+    return _result(plan, window, totals, per_level)
+
+
+def _step_metrics(customers: ibis.Table, plan: Plan) -> dict[str, Any]:
+    """Per step: customers who did it, and median and p90 seconds from the previous step."""
     metrics: dict[str, Any] = {}
     for i in range(len(plan.steps)):
         done = customers[step_column(i + 1)].notnull()
@@ -266,9 +277,12 @@ def funnel(
         if seconds is not None:
             metrics[f"median{i}"] = seconds.quantile(0.5)
             metrics[f"p90_{i}"] = seconds.quantile(0.9)
-    totals = customers.aggregate(**metrics).to_pyarrow().to_pylist()[0]
-    level_rows = customers.group_by(LEVEL).agg(n=customers.count()).to_pyarrow().to_pylist()
-    per_level = {int(row[LEVEL]): int(row["n"]) for row in level_rows}
+    return metrics
+
+
+def _result(
+    plan: Plan, window: dt.timedelta, totals: dict[str, Any], per_level: dict[int, int]
+) -> FunnelResult:
     levels = tuple(per_level.get(k, 0) for k in range(len(plan.steps) + 1))
     counts = [int(totals[f"n{i}"] or 0) for i in range(len(plan.steps))]
     results = []
@@ -289,6 +303,62 @@ def funnel(
             )
         )
     return FunnelResult(tuple(results), levels, plan.mode, window)
+
+
+@dataclass(frozen=True)
+class FunnelBreakdown:
+    """One funnel per value of a breakdown column (a customer property), computed at once."""
+
+    by: str
+    groups: tuple[tuple[object, FunnelResult], ...]
+
+    def rows(self) -> list[dict[str, object]]:
+        """One dict per group and step, the group value first."""
+        return [{self.by: group, **row} for group, result in self.groups for row in result.rows()]
+
+    def to_arrow(self) -> pa.Table:
+        """The rows as an Arrow table."""
+        return pa.Table.from_pylist(self.rows())
+
+
+def funnel_breakdown(
+    events: ibis.Table,
+    steps: Sequence[FunnelStep],
+    *,
+    window: dt.timedelta,
+    by: str,
+    mode: FunnelMode | str = FunnelMode.ORDERED,
+    exclusions: Sequence[FunnelExclusion] = (),
+) -> FunnelBreakdown:
+    """:func:`funnel` per value of ``by`` (a column of ``events``, e.g. a customer property
+    joined by :func:`~journeymap.analytics.scope.with_breakdown`); a customer belongs to the
+    group of their first event. Groups come in value order, nulls last.
+
+    >>> import datetime as dt, ibis
+    >>> events = ibis.memtable({"customer_id": ["a", "a", "b"], "event_id": ["1", "2", "3"],
+    ...     "ts": [dt.datetime(2025, 1, 1, h, tzinfo=dt.UTC) for h in (1, 2, 1)],
+    ...     "event": ["view", "buy", "view"], "plan": ["pro", "pro", "free"]})
+    >>> steps = [FunnelStep("view", events="view"), FunnelStep("buy", events="buy")]
+    >>> split = funnel_breakdown(events, steps, window=dt.timedelta(days=1), by="plan")
+    >>> [(g, r.steps[1].customers) for g, r in split.groups]
+    [('free', 0), ('pro', 1)]
+    """
+    plan = make_plan(steps, window, mode, exclusions)
+    customers = funnel_customers(events, steps, window=window, mode=mode, exclusions=exclusions)
+    grouped = customers.inner_join(customer_groups(events, by), CUSTOMER_ID)
+    totals = grouped.group_by(GROUP).aggregate(**_step_metrics(grouped, plan))
+    levels = grouped.group_by([GROUP, LEVEL]).agg(n=grouped.count())
+    per_group: dict[object, dict[int, int]] = {}
+    for row in levels.to_pyarrow().to_pylist():
+        per_group.setdefault(row[GROUP], {})[int(row[LEVEL])] = int(row["n"])
+    rows = totals.to_pyarrow().to_pylist()
+    rows.sort(key=lambda row: (row[GROUP] is None, row[GROUP]))
+    return FunnelBreakdown(
+        by,
+        tuple(
+            (row[GROUP], _result(plan, window, row, per_group.get(row[GROUP], {}))) for row in rows
+        ),
+    )
 
 
 def _float(value: object) -> float | None:

@@ -152,6 +152,7 @@ def funnel(
     channel: ChannelOption = None,
     segment: SegmentOption = None,
     persona: PersonaOption = False,
+    by: ByOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -159,6 +160,19 @@ def funnel(
     touchpoints = [s.strip() for s in steps.split(",") if s.strip()]
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        if by is not None:
+            if daily:
+                raise typer.BadParameter("use --daily or --by, not both")
+            split = analysis.funnel_breakdown(
+                journey_id,
+                touchpoints,
+                by=by,
+                window=parse_duration(window),
+                mode=mode,
+                scope=scope,
+            )
+            emit_result(split, output=output, title=f"Funnel by {by}")
+            return
         if daily:
             periods = analysis.funnel_by_period(
                 journey_id, touchpoints, window=parse_duration(window), mode=mode, scope=scope

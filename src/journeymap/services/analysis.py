@@ -24,11 +24,13 @@ from journeymap.analytics.cohorts import RetentionCohorts, retention_cohorts
 from journeymap.analytics.conformance import Conformance, conformance
 from journeymap.analytics.dfg import DirectlyFollowsGraph, directly_follows
 from journeymap.analytics.funnel import (
+    FunnelBreakdown,
     FunnelMode,
     FunnelPeriods,
     FunnelResult,
     FunnelStep,
     funnel,
+    funnel_breakdown,
     funnel_by_period,
     funnel_customers,
 )
@@ -212,6 +214,21 @@ class AnalysisService:
         steps = self.funnel_steps(journey_id, touchpoints)
         events = self.touchpoint_events(journey_id, scope)
         return funnel(events, steps, window=window, mode=mode)
+
+    def funnel_breakdown(
+        self,
+        journey_id: str,
+        touchpoints: Sequence[str],
+        *,
+        by: str,
+        window: dt.timedelta = dt.timedelta(days=7),
+        mode: FunnelMode | str = FunnelMode.ORDERED,
+        scope: Scope = Scope(),
+    ) -> FunnelBreakdown:
+        """The funnel per value of a customer property (``by``), in one pass."""
+        steps = self.funnel_steps(journey_id, touchpoints)
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return funnel_breakdown(events, steps, window=window, by=by, mode=mode)
 
     def funnel_customers(
         self,
