@@ -12,6 +12,7 @@ import pyarrow as pa
 from logs import log, random_log
 from pm4py_logs import pm4py_frame, read_running_example
 
+from journeymap.analytics._sequence import portable_sequence_keys, sequence_keys
 from journeymap.analytics.variants import Variant, variants
 
 
@@ -53,3 +54,19 @@ def test_same_as_pm4py_on_the_xes_running_example() -> None:
     frame, ours = read_running_example()
     found = variants(ibis.duckdb.connect().create_table("e", ours), top=None)
     assert {v.activities: v.customers for v in found.top} == _pm4py_variants(frame)
+
+
+def test_fast_and_portable_sequences_agree(engine: Any) -> None:
+    """The ordered-aggregation fast path (where the engine has it) equals the portable one."""
+    events = engine.table(
+        random_log(
+            customers=40,
+            events_per_customer=(1, 12),
+            alphabet="abcdefgh",
+            span=dt.timedelta(hours=5),
+            seed=9,
+        )
+    )
+    fast = sequence_keys(events, "event").order_by("customer_id").to_pyarrow().to_pylist()
+    slow = portable_sequence_keys(events, "event").order_by("customer_id").to_pyarrow()
+    assert fast == slow.to_pylist()

@@ -102,32 +102,41 @@ def directly_follows(events: ibis.Table, *, activity: str = EVENT) -> DirectlyFo
         / 1000.0,
         _first=ibis.row_number().over(window) == 0,
     )
-    pairs = steps.filter(steps["_next"].notnull())
-    edges: Any = pairs.group_by(source=pairs["_activity"], target=pairs["_next"]).agg(
-        frequency=pairs.count(),
-        mean_seconds=pairs["_seconds"].mean(),
-        median_seconds=pairs["_seconds"].quantile(0.5),
+    # One pass: every (activity, next) pair, where a null "next" marks a customer's last
+    # event (the end activities) and the first-event flags sum to the start activities.
+    grouped: Any = steps.group_by(["_activity", "_next"]).agg(
+        frequency=steps.count(),
+        starts=steps["_first"].cast("int64").sum(),
+        mean_seconds=steps["_seconds"].mean(),
+        median_seconds=steps["_seconds"].quantile(0.5),
     )
+    rows = grouped.to_pyarrow().to_pylist()
+    starts: dict[str, int] = {}
+    for row in rows:
+        starts[row["_activity"]] = starts.get(row["_activity"], 0) + int(row["starts"] or 0)
     edge_rows = sorted(
-        edges.to_pyarrow().to_pylist(), key=lambda r: (-r["frequency"], r["source"], r["target"])
+        (r for r in rows if r["_next"] is not None),
+        key=lambda r: (-r["frequency"], r["_activity"], r["_next"]),
     )
     return DirectlyFollowsGraph(
         edges=tuple(
             DirectlyFollowsEdge(
-                source=r["source"],
-                target=r["target"],
+                source=r["_activity"],
+                target=r["_next"],
                 frequency=int(r["frequency"]),
                 mean_seconds=float(r["mean_seconds"]),
                 median_seconds=float(r["median_seconds"]),
             )
             for r in edge_rows
         ),
-        start_activities=_counts(steps.filter(steps["_first"])),
-        end_activities=_counts(steps.filter(steps["_next"].isnull())),
+        start_activities=_counts({a: n for a, n in starts.items() if n}),
+        end_activities=_counts(
+            {r["_activity"]: int(r["frequency"]) for r in rows if r["_next"] is None}
+        ),
     )
 
 
-def _counts(rows: ibis.Table) -> tuple[ActivityCount, ...]:
-    counts = rows.group_by("_activity").agg(customers=rows.count()).to_pyarrow().to_pylist()
-    ordered = sorted(counts, key=lambda r: (-r["customers"], r["_activity"]))
-    return tuple(ActivityCount(r["_activity"], int(r["customers"])) for r in ordered)
+def _counts(customers: dict[str, int]) -> tuple[ActivityCount, ...]:
+    """Activities with their customer counts, most customers first, then by name."""
+    ordered = sorted(customers.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(ActivityCount(activity, count) for activity, count in ordered)

@@ -261,15 +261,17 @@ def funnel(
     """
     plan = make_plan(steps, window, mode, exclusions)
     customers = funnel_customers(events, steps, window=window, mode=mode, exclusions=exclusions)
+    # One aggregate for everything: the per-customer chains are computed once.
     totals = customers.aggregate(**_step_metrics(customers, plan)).to_pyarrow().to_pylist()[0]
-    level_rows = customers.group_by(LEVEL).agg(n=customers.count()).to_pyarrow().to_pylist()
-    per_level = {int(row[LEVEL]): int(row["n"]) for row in level_rows}
-    return _result(plan, window, totals, per_level)
+    return _result(plan, window, totals)
 
 
 def _step_metrics(customers: ibis.Table, plan: Plan) -> dict[str, Any]:
-    """Per step: customers who did it, and median and p90 seconds from the previous step."""
-    metrics: dict[str, Any] = {}
+    """Customers per level, and per step: customers who did it, and median and p90 seconds
+    from the previous step."""
+    metrics: dict[str, Any] = {
+        f"level{k}": (customers[LEVEL] == k).cast("int64").sum() for k in range(len(plan.steps) + 1)
+    }
     for i in range(len(plan.steps)):
         done = customers[step_column(i + 1)].notnull()
         metrics[f"n{i}"] = done.cast("int64").sum()
@@ -280,10 +282,8 @@ def _step_metrics(customers: ibis.Table, plan: Plan) -> dict[str, Any]:
     return metrics
 
 
-def _result(
-    plan: Plan, window: dt.timedelta, totals: dict[str, Any], per_level: dict[int, int]
-) -> FunnelResult:
-    levels = tuple(per_level.get(k, 0) for k in range(len(plan.steps) + 1))
+def _result(plan: Plan, window: dt.timedelta, totals: dict[str, Any]) -> FunnelResult:
+    levels = tuple(int(totals[f"level{k}"] or 0) for k in range(len(plan.steps) + 1))
     counts = [int(totals[f"n{i}"] or 0) for i in range(len(plan.steps))]
     results = []
     for i, step in enumerate(plan.steps):
@@ -347,18 +347,9 @@ def funnel_breakdown(
     customers = funnel_customers(events, steps, window=window, mode=mode, exclusions=exclusions)
     grouped = customers.inner_join(customer_groups(events, by), CUSTOMER_ID)
     totals = grouped.group_by(GROUP).aggregate(**_step_metrics(grouped, plan))
-    levels = grouped.group_by([GROUP, LEVEL]).agg(n=grouped.count())
-    per_group: dict[object, dict[int, int]] = {}
-    for row in levels.to_pyarrow().to_pylist():
-        per_group.setdefault(row[GROUP], {})[int(row[LEVEL])] = int(row["n"])
     rows = totals.to_pyarrow().to_pylist()
     rows.sort(key=lambda row: (row[GROUP] is None, row[GROUP]))
-    return FunnelBreakdown(
-        by,
-        tuple(
-            (row[GROUP], _result(plan, window, row, per_group.get(row[GROUP], {}))) for row in rows
-        ),
-    )
+    return FunnelBreakdown(by, tuple((row[GROUP], _result(plan, window, row)) for row in rows))
 
 
 def _float(value: object) -> float | None:

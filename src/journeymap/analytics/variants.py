@@ -71,15 +71,19 @@ def variants(events: ibis.Table, *, activity: str = EVENT, top: int | None = 20)
     present = events.filter(events[activity].notnull())
     keys = sequence_keys(present, activity)
     counted: Any = keys.group_by("sequence").agg(customers=keys[CUSTOMER_ID].count())
-    totals = (
-        counted.aggregate(variants=counted.count(), customers=counted["customers"].sum())
-        .to_pyarrow()
-        .to_pylist()[0]
+    # Totals ride along as window columns, so the sequences are built once, in one query.
+    everything = ibis.window()
+    counted = counted.mutate(
+        _variants=counted.count().over(everything),
+        _customers=counted["customers"].sum().over(everything),
     )
     ranked = counted.order_by(ibis.desc("customers"), "sequence")
     if top is not None:
         ranked = ranked.limit(top)
-    customers = int(totals["customers"] or 0)
+    rows = ranked.to_pyarrow().to_pylist()
+    if not rows:
+        return Variants(top=(), total_variants=0, customers=0)
+    customers = int(rows[0]["_customers"] or 0)
     return Variants(
         top=tuple(
             Variant(
@@ -87,8 +91,8 @@ def variants(events: ibis.Table, *, activity: str = EVENT, top: int | None = 20)
                 customers=int(row["customers"]),
                 share=row["customers"] / customers,
             )
-            for row in ranked.to_pyarrow().to_pylist()
+            for row in rows
         ),
-        total_variants=int(totals["variants"]),
+        total_variants=int(rows[0]["_variants"]),
         customers=customers,
     )
