@@ -160,3 +160,16 @@ def test_bad_rows_are_rejected_with_their_row_numbers(tmp_path: Path) -> None:
     rejects = Path(summary["rejects file"]).read_text(encoding="utf-8")
     assert ",3," in rejects
     assert ",4," in rejects
+
+
+def test_customers_import_upserts_and_feeds_segments(tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    run(folder, "init", "--template", "ecommerce")
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,plan\nc1,pro\nc2,free\n", encoding="utf-8")
+    first = {r["item"]: r["value"] for r in rows(folder, "import", "customers", str(customers))}
+    assert first["customers imported"] == 2
+    customers.write_text("customer_id,plan\nc2,pro\nc3,free\n", encoding="utf-8")
+    second = {r["item"]: r["value"] for r in rows(folder, "import", "customers", str(customers))}
+    assert second["customers imported"] == 1
+    assert second["customers updated"] == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -12,7 +12,7 @@ from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
 from journeymap.cli.progress import progress_bar
 from journeymap.engine import ImportSummary
 from journeymap.ingest import ColumnMapping, PropertyType
-from journeymap.services.analysis import AnalysisService
+from journeymap.services.analysis import AnalysisService, ImportOptions
 
 import_app = typer.Typer(
     name="import",
@@ -96,6 +96,23 @@ def _report(summary: ImportSummary, what: str, output: OutputFormat) -> None:
         )
 
 
+def _run_import(
+    ctx: typer.Context,
+    workspace: Path | None,
+    output: OutputFormat,
+    what: Literal["events", "customers"],
+    files: list[Path],
+    options: ImportOptions,
+) -> None:
+    """Import with a progress bar (table output only), then print the summary."""
+    with (
+        AnalysisService.open(workspace_dir(ctx, workspace)) as analysis,
+        progress_bar(output is OutputFormat.TABLE) as report,
+    ):
+        summary = analysis.import_files(what, files, options, progress=report)
+    _report(summary, what, output)
+
+
 @import_app.command("events")
 def import_events(
     ctx: typer.Context,
@@ -146,19 +163,8 @@ def import_events(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    with (
-        AnalysisService.open(workspace_dir(ctx, workspace)) as analysis,
-        progress_bar(output is OutputFormat.TABLE) as report,
-    ):
-        summary = analysis.import_events(
-            files,
-            mapping=mapping,
-            delimiter=delimiter,
-            input_format=input_format,
-            max_rejects=_threshold(max_rejects),
-            progress=report,
-        )
-    _report(summary, "events", output)
+    options = ImportOptions(mapping, delimiter, input_format, _threshold(max_rejects))
+    _run_import(ctx, workspace, output, "events", files, options)
 
 
 @import_app.command("customers")
@@ -180,19 +186,8 @@ def import_customers(
         mapping = ColumnMapping(customer=customer, timezone=timezone, types=_types(types))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    with (
-        AnalysisService.open(workspace_dir(ctx, workspace)) as analysis,
-        progress_bar(output is OutputFormat.TABLE) as report,
-    ):
-        summary = analysis.import_customers(
-            files,
-            mapping=mapping,
-            delimiter=delimiter,
-            input_format=input_format,
-            max_rejects=_threshold(max_rejects),
-            progress=report,
-        )
-    _report(summary, "customers", output)
+    options = ImportOptions(mapping, delimiter, input_format, _threshold(max_rejects))
+    _run_import(ctx, workspace, output, "customers", files, options)
 
 
 @import_app.command("attach")

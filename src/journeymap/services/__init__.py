@@ -1,6 +1,6 @@
 """Use cases: the one API that the CLI, the web app and Python users call."""
 
-from journeymap.services.analysis import AnalysisService
+from journeymap.services.analysis import AnalysisService, ImportOptions
 from journeymap.services.demo import DemoResult, build_demo
 from journeymap.services.errors import (
     JourneymapError,
@@ -14,6 +14,7 @@ __all__ = [
     "AnalysisService",
     "ApplyResult",
     "DemoResult",
+    "ImportOptions",
     "JourneymapError",
     "WorkspaceExistsError",
     "WorkspaceLayout",

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 import ibis
 
@@ -56,6 +58,18 @@ from journeymap.services.errors import JourneymapError
 from journeymap.services.workspace import WorkspaceService
 
 Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read import files: column mapping, CSV delimiter, format, reject threshold."""
+
+    mapping: ColumnMapping | None = None
+    delimiter: str | None = None
+    format: str | None = None
+    """``csv``, ``parquet``, ``jsonl`` or ``xes``; ``None`` goes by the file extension."""
+    max_rejects: int | float | None = None
+    """Most rejected rows allowed (an ``int``), or largest rejected share (a ``float`` < 1)."""
 
 
 class AnalysisService:
@@ -99,35 +113,39 @@ class AnalysisService:
     def import_events(
         self,
         files: Sequence[Path],
+        options: ImportOptions = ImportOptions(),
         *,
-        mapping: ColumnMapping | None = None,
-        delimiter: str | None = None,
-        input_format: str | None = None,
-        max_rejects: int | float | None = None,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Import event files (CSV/TSV/gz, Parquet, JSON Lines, XES) all or nothing."""
-        sources = [
-            read_events(f, mapping=mapping, delimiter=delimiter, format=input_format) for f in files
-        ]
-        return self.database.import_events(sources, max_rejects=max_rejects, progress=progress)
+        return self.import_files("events", files, options, progress=progress)
 
     def import_customers(
         self,
         files: Sequence[Path],
+        options: ImportOptions = ImportOptions(),
         *,
-        mapping: ColumnMapping | None = None,
-        delimiter: str | None = None,
-        input_format: str | None = None,
-        max_rejects: int | float | None = None,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Import (upsert) customer files: a customer id column, the rest properties."""
+        return self.import_files("customers", files, options, progress=progress)
+
+    def import_files(
+        self,
+        what: Literal["events", "customers"],
+        files: Sequence[Path],
+        options: ImportOptions,
+        *,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Import events or customers in one transaction (all or nothing)."""
+        read = read_events if what == "events" else read_customers
         sources = [
-            read_customers(f, mapping=mapping, delimiter=delimiter, format=input_format)
+            read(f, mapping=options.mapping, delimiter=options.delimiter, format=options.format)
             for f in files
         ]
-        return self.database.import_customers(sources, max_rejects=max_rejects, progress=progress)
+        store = self.database.import_events if what == "events" else self.database.import_customers
+        return store(sources, max_rejects=options.max_rejects, progress=progress)
 
     # -- the tables analyses run on ----------------------------------------------------------
 
