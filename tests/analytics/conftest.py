@@ -34,7 +34,8 @@ class Engine:
 
     def table(self, data: pa.Table) -> ibis.Table:
         """Register ``data`` as a new table in the backend."""
-        name = f"t{next(_names)}"
+        # Not "t<n>": Ibis names its CTEs t0, t1, ... and a CTE would shadow the table.
+        name = f"jm_test_table_{next(_names)}"
         self.created.append(name)
         if self.name == "pyspark":
             # Ibis cannot make temporary Spark tables; a temp view is the same thing.

@@ -1,6 +1,10 @@
 """How funnels are computed inside the engine: chains of step events per customer.
 
-Every step-1 event starts a chain (ordered and strict modes); each required step then takes
+Plain ordered funnels (no optional steps, per-step gaps or exclusions) take ClickHouse's own
+route, :func:`latest_start_chains`: one running maximum per step over that step's events and
+the previous level's, no chain per start. Everything else takes the general route below.
+
+General route: every step-1 event starts a chain (ordered and strict modes); each required step then takes
 the earliest qualifying event after the chain's previous step with one union-and-window
 pass (:func:`~journeymap.analytics._sequence.earliest_after`), so a funnel of *n* steps is
 *n* set operations whatever the number of customers, and 20+ steps work. Taking the earliest
@@ -15,13 +19,89 @@ from typing import Any
 
 import ibis
 
-from journeymap.analytics._funnel_plan import LEVEL, Plan
+from journeymap.analytics._funnel_plan import LEVEL, FunnelMode, Plan
 from journeymap.analytics._sequence import MS, SEQ, earliest_after
 from journeymap.model.canonical import CUSTOMER_ID, TS
 
+_POSITION = 2**32
+"""Packs (chain start, -position) into one int64 ordering key; positions stay below 2**31."""
 
-def _order_columns(events: ibis.Table) -> list[str]:
-    return ["event_id"] if "event_id" in events.columns else []
+
+def takes_latest_start_route(plan: Plan) -> bool:
+    """Whether :func:`latest_start_chains` computes this funnel (plain ordered funnels)."""
+    return (
+        plan.mode is FunnelMode.ORDERED
+        and not plan.exclusions
+        and not any(s.optional or s.min_gap or s.max_gap for s in plan.steps)
+    )
+
+
+def latest_start_chains(base: ibis.Table, plan: Plan) -> ibis.Table:
+    """Per customer who did step 1: ``LEVEL`` and the step times ``_t0..`` of the reported chain.
+
+    ClickHouse's ``windowFunnel`` keeps, per level, the latest chain start that reached it,
+    and extends it when a next-step event comes within the window; a later start is never
+    worse, since it leaves more of the window. Here each level is a table of the events that
+    validly reached it, each with its chain's start: level *k* is the step-*k* events whose
+    latest earlier level-(k-1) event (a running maximum over the two sets, sorted together
+    in the customer's order) started within the window. Work per step is one window over
+    that step's events and the previous level's, not one per chain start.
+
+    The reported chain is the general route's: the highest level, first reached, from the
+    latest start that reached it then (the start of the earliest top-level event). Its step
+    *j* is the earliest level-*j* event with that start: the greedy chain from that start
+    (any earlier step-*j* event after its step *j-1* would carry the same start).
+    """
+    n = len(plan.steps)
+    first = base.filter(base["_s0"])
+    level = first.select(CUSTOMER_ID, SEQ, MS, TS, _st_seq=first[SEQ], _st_ms=first[MS])
+    levels = [level.mutate(**{LEVEL: ibis.literal(1, "int64")})]
+    for k in range(1, n):
+        level = _next_level(level, base.filter(base[f"_s{k}"]), plan.window_ms)
+        levels.append(level.mutate(**{LEVEL: ibis.literal(k + 1, "int64")}))
+    every = levels[0]
+    for more in levels[1:]:
+        every = every.union(more)
+    every = every.select(CUSTOMER_ID, SEQ, TS, "_st_seq", LEVEL)
+    top_first = every[LEVEL] * _POSITION + (_POSITION - 1 - every[SEQ])
+    chosen = every.group_by(CUSTOMER_ID).agg(
+        _level=every[LEVEL].max(), _start=every["_st_seq"].argmax(top_first)
+    )
+    chain = every.inner_join(chosen, CUSTOMER_ID)
+    chain = chain.filter(chain["_st_seq"] == chain["_start"])
+    return chain.group_by(CUSTOMER_ID).agg(
+        **{LEVEL: chain["_level"].max()},
+        **{f"_t{i}": chain[TS].min(where=chain[LEVEL] == i + 1) for i in range(n)},
+    )
+
+
+def _next_level(level: ibis.Table, step: ibis.Table, window_ms: int) -> ibis.Table:
+    """The step events that validly extend a chain of ``level``, each with its chain's start."""
+    reached = level.mutate(_kind=ibis.literal(0, "int8"))
+    candidates = step.select(
+        CUSTOMER_ID,
+        SEQ,
+        MS,
+        TS,
+        _st_seq=ibis.null().cast("int64"),
+        _st_ms=ibis.null().cast("int64"),
+        _kind=ibis.literal(1, "int8"),
+    )
+    both = reached.union(candidates)
+    # Strictly earlier rows only: an event that reached the previous step cannot also be
+    # this one (ClickHouse lets one row serve two steps; see the funnel module's docstring).
+    earlier = ibis.window(
+        group_by=both[CUSTOMER_ID],
+        order_by=[both[SEQ], ibis.desc(both["_kind"])],
+        rows=(None, -1),
+    )
+    found = both.mutate(
+        _st_seq=both["_st_seq"].max().over(earlier),
+        _st_ms=both["_st_ms"].max().over(earlier),
+    )
+    valid = (found["_kind"] == 1) & found["_st_seq"].notnull()
+    valid = valid & (found[MS] - found["_st_ms"] <= window_ms)
+    return found.filter(valid).select(CUSTOMER_ID, SEQ, MS, TS, "_st_seq", "_st_ms")
 
 
 def ordered_chains(base: ibis.Table, plan: Plan) -> ibis.Table:
@@ -174,13 +254,18 @@ def unordered_chains(base: ibis.Table, plan: Plan) -> ibis.Table:
     return found.select(CUSTOMER_ID, "_start_ms", "_start_seq", **columns)
 
 
+def greatest(values: list[Any]) -> Any:
+    """``ibis.greatest`` that also takes one value (Spark's ``greatest`` needs two or more)."""
+    return values[0] if len(values) == 1 else ibis.greatest(*values)
+
+
 def choose_chain(chains: ibis.Table, plan: Plan) -> ibis.Table:
     """Per customer, the chain that reached the highest level first (then the latest start)."""
     n = len(plan.steps)
     level = ibis.greatest(
         *[ibis.ifelse(chains[f"_q{i}"].notnull(), i + 1, 0) for i in range(n)], ibis.literal(0)
     )
-    done = ibis.greatest(*[chains[f"_q{i}"] for i in range(n)])
+    done = greatest([chains[f"_q{i}"] for i in range(n)])
     ranked = chains.mutate(**{LEVEL: level, "_done": done})
     order = ibis.window(
         group_by=ranked[CUSTOMER_ID],

@@ -51,8 +51,11 @@ import pyarrow as pa
 
 from journeymap.analytics._funnel_chains import (
     choose_chain,
+    greatest,
+    latest_start_chains,
     ordered_chains,
     strict_cut,
+    takes_latest_start_route,
     unordered_chains,
 )
 from journeymap.analytics._funnel_plan import (
@@ -66,7 +69,7 @@ from journeymap.analytics._funnel_plan import (
 )
 from journeymap.analytics._sequence import epoch_ms, with_sequence
 from journeymap.analytics.scope import GROUP, customer_groups
-from journeymap.model.canonical import CUSTOMER_ID, TS
+from journeymap.model.canonical import CUSTOMER_ID, EVENT, TS
 
 __all__ = [
     "FunnelBreakdown",
@@ -111,10 +114,20 @@ def funnel_customers(
     >>> sorted(table.select("customer_id", "level").to_pyarrow().to_pylist(), key=str)
     [{'customer_id': 'a', 'level': 2}, {'customer_id': 'b', 'level': 1}]
     """
-    plan = make_plan(steps, window, mode, exclusions)
-    flagged = events.mutate(
-        **{f"_s{i}": step.condition(events) for i, step in enumerate(plan.steps)},
-        **{f"_x{j}": exclusion.condition(events) for j, exclusion in enumerate(plan.exclusions)},
+    return customers_of_plan(events, make_plan(steps, window, mode, exclusions))
+
+
+def customers_of_plan(events: ibis.Table, plan: Plan, *, general: bool = False) -> ibis.Table:
+    """:func:`funnel_customers` for a checked plan; ``general`` forces the general route
+    (every option handled), which tests use as the oracle of the fast one."""
+    relevant = events
+    names = _event_names(plan)
+    if names is not None and plan.mode is not FunnelMode.STRICT:
+        # One IN filter the scan can push down, before any per-step flag is computed.
+        relevant = events.filter(events[EVENT].isin(sorted(names)))
+    flagged = relevant.mutate(
+        **{f"_s{i}": step.condition(relevant) for i, step in enumerate(plan.steps)},
+        **{f"_x{j}": x.condition(relevant) for j, x in enumerate(plan.exclusions)},
     )
     flags = [f"_s{i}" for i in range(len(plan.steps))] + [
         f"_x{j}" for j in range(len(plan.exclusions))
@@ -123,13 +136,7 @@ def funnel_customers(
         # Only strict mode needs the events that match nothing (they stop its search).
         flagged = flagged.filter(ibis.or_(*[flagged[f] for f in flags]))
     base = with_sequence(flagged.select(CUSTOMER_ID, TS, *_order_columns(events), *flags))
-    if plan.mode is FunnelMode.UNORDERED:
-        chains = unordered_chains(base, plan)
-    else:
-        chains = ordered_chains(base, plan)
-        if plan.mode is FunnelMode.STRICT:
-            chains = strict_cut(chains, base, plan)
-    chosen = choose_chain(chains, plan)
+    chosen = _chosen_chains(base, plan, general=general)
     people = events.select(CUSTOMER_ID).distinct()
     joined = people.left_join(chosen, CUSTOMER_ID)
     return joined.select(
@@ -137,6 +144,32 @@ def funnel_customers(
         **{LEVEL: joined[LEVEL].fill_null(0).cast("int64")},
         **{step_column(i + 1): joined[f"_t{i}"] for i in range(len(plan.steps))},
     )
+
+
+def _event_names(plan: Plan) -> set[str] | None:
+    """Every event name the funnel's steps and exclusions match; None if one is a touchpoint."""
+    names: set[str] = set()
+    for match in (*plan.steps, *plan.exclusions):
+        if match.touchpoint is not None:
+            return None
+        names.update((match.events,) if isinstance(match.events, str) else match.events)
+    return names
+
+
+def _chosen_chains(base: ibis.Table, plan: Plan, *, general: bool = False) -> ibis.Table:
+    """Per customer who did step 1: ``level`` and ``_t0..`` (see ``_funnel_chains``).
+
+    ``general`` forces the route that handles every option, the oracle of the fast one.
+    """
+    if not general and takes_latest_start_route(plan):
+        return latest_start_chains(base, plan)
+    if plan.mode is FunnelMode.UNORDERED:
+        chains = unordered_chains(base, plan)
+    else:
+        chains = ordered_chains(base, plan)
+        if plan.mode is FunnelMode.STRICT:
+            chains = strict_cut(chains, base, plan)
+    return choose_chain(chains, plan)
 
 
 def _order_columns(events: ibis.Table) -> list[str]:
@@ -228,7 +261,7 @@ def _seconds_from_previous(customers: ibis.Table, plan: Plan, index: int) -> Any
     if plan.mode is FunnelMode.UNORDERED:
         # Any order: the extra time the step took beyond the steps before it.
         before = [ms[i] for i in plan.required if i <= previous]
-        gap = ibis.greatest(*before, ms[index]) - ibis.greatest(*before)
+        gap = greatest([*before, ms[index]]) - greatest(before)
     else:
         gap = ms[index] - ms[previous]
     return gap.cast("float64") / 1000.0
