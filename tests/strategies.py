@@ -26,6 +26,7 @@ from journeymap.model import (
     EventRule,
     Evidence,
     EvidenceSource,
+    ExperienceSignal,
     Impact,
     Journey,
     MomentKind,
@@ -35,6 +36,7 @@ from journeymap.model import (
     OutcomePolarity,
     Performance,
     Persona,
+    SignalKind,
     Stage,
     StakeholderTier,
     Team,
@@ -295,6 +297,21 @@ def _owner(team_ids: Sequence[str]) -> st.SearchStrategy[str | None]:
 
 
 @st.composite
+def signals(draw: st.DrawFn, signal_id: str) -> ExperienceSignal:
+    """A signal of any kind with the fields its kind takes (``after`` left out: it needs the
+    journey's other touchpoints, which integrity tests cover)."""
+    kind = draw(st.sampled_from(SignalKind))
+    where = draw(st.none() | rule_texts())
+    extra: dict[str, object] = {}
+    if kind is SignalKind.LATE:
+        extra = {"promised": draw(_property_names()), "actual": draw(st.none() | _property_names())}
+    elif kind is not SignalKind.HAPPENED:
+        hours = st.floats(0.01, 10**4, allow_nan=False)
+        extra = {"followed_by": draw(event_rules()), "within_hours": draw(st.none() | hours)}
+    return ExperienceSignal(id=signal_id, name=draw(names()), kind=kind, where=where, **extra)
+
+
+@st.composite
 def touchpoints(draw: st.DrawFn, touchpoint_id: str, team_ids: Sequence[str]) -> Touchpoint:
     """A touchpoint with this id, owned by one of ``team_ids`` or nobody."""
     moment = draw(st.sampled_from(MomentKind))
@@ -313,6 +330,7 @@ def touchpoints(draw: st.DrawFn, touchpoint_id: str, team_ids: Sequence[str]) ->
         customers_would_pay=draw(st.none() | st.booleans()),
         keywords=draw(short_lists()),
         event_rule=draw(st.none() | event_rules()),
+        signals=[draw(signals(sid)) for sid in draw(unique_identifiers(max_size=2))],
     )
 
 
@@ -362,6 +380,7 @@ def outcomes(draw: st.DrawFn, outcome_id: str) -> Outcome:
         event_rule=event_rule,
         customer_rule=customer_rule,
         within_days=draw(st.none() | st.integers(1, 10**5)),
+        value=draw(st.none() | _property_names()) if customer_rule is None else None,
     )
 
 

@@ -114,6 +114,7 @@ def test_summary_counts_and_rates_per_breakdown() -> None:
         "customers",
         "count",
         "rate",
+        "mean",
     ]
 
 
@@ -173,3 +174,46 @@ def test_the_demo_journeys_outcomes_match_the_generated_data(tmp_path: Path) -> 
         f"AND customer_id IN (SELECT customer_id FROM read_parquet('{data / 'events.parquet'}'))"
     )
     assert all(flagged[outcome.id] for outcome in journey.outcomes)
+
+
+SCORED = [
+    ("a", 0, "review", None, 2),
+    ("a", 1, "review", None, 5),
+    ("a", 2, "review", "hidden", 1),
+    ("b", 0, "review", None, 4),
+    ("c", 0, "visit", None, None),
+]
+REVIEW_SCORE = Outcome(
+    id="review-score",
+    name="Review score",
+    event_rule=EventRule(events=["review"], where="status == null"),
+    value="score",
+)
+
+
+def _scored() -> pa.Table:
+    return pa.table(
+        {
+            "customer_id": [row[0] for row in SCORED],
+            "ts": [T0 + dt.timedelta(days=row[1]) for row in SCORED],
+            "event": [row[2] for row in SCORED],
+            "status": pa.array([row[3] for row in SCORED], pa.string()),
+            "score": pa.array([row[4] for row in SCORED], pa.int64()),
+        }
+    )
+
+
+def test_numeric_outcomes_average_the_value_of_matching_events(engine: Any) -> None:
+    table = outcome_table(engine.table(_scored()), [REVIEW_SCORE, OUTCOMES[0]])
+    rows = {row["customer_id"]: row["review-score"] for row in table.to_pyarrow().to_pylist()}
+    # a's hidden review does not match the rule; c wrote none, so it has no value.
+    assert rows == {"a": 3.5, "b": 4.0, "c": None}
+    summary = outcome_summary(engine.table(_scored()), [REVIEW_SCORE])
+    (rate,) = summary.rates
+    assert (rate.customers, rate.count, rate.mean) == (3, 2, pytest.approx(3.75))
+
+
+def test_a_numeric_outcome_over_a_missing_property_says_which_exist() -> None:
+    wrong = REVIEW_SCORE.model_copy(update={"value": "stars"})
+    with pytest.raises(ScopeError, match="'stars', which the events do not have.*score"):
+        outcome_table(ibis.memtable(_scored()), [wrong])

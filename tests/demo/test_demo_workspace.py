@@ -92,7 +92,7 @@ def test_every_touchpoint_has_an_event_rule_over_generated_events() -> None:
     assert not mapped & set(UNMAPPED_EVENTS)
 
 
-def test_outcomes_cover_conversion_retention_churn_return_and_promoters() -> None:
+def test_outcomes_cover_conversion_retention_churn_return_promoters_and_review_score() -> None:
     for journey in demo_workspace().journeys:
         assert [o.id for o in journey.outcomes] == [
             "converted",
@@ -100,7 +100,23 @@ def test_outcomes_cover_conversion_retention_churn_return_and_promoters() -> Non
             "churned",
             "returned",
             "promoter",
+            "review-score",
         ]
+        assert [o.id for o in journey.outcomes if o.value is not None] == ["review-score"]
+
+
+def test_the_planted_moments_carry_the_signals_that_measure_them() -> None:
+    journey = demo_workspace().journeys[0]
+    signals = {
+        touchpoint.id: {(signal.id, signal.kind.value) for signal in touchpoint.signals}
+        for stage in journey.stages
+        for touchpoint in stage.touchpoints
+        if touchpoint.signals
+    }
+    assert signals["home-delivery"] >= {("delivered", "happened"), ("late", "late")}
+    assert ("slow", "late") in signals["refund"]
+    assert ("called", "happened") in signals["welcome-call"]
+    assert set(signals) >= {"payment", "payment-failure", "order-confirmation"}
 
 
 def test_moments_of_truth_include_the_teams_mistaken_delighter() -> None:

@@ -15,6 +15,7 @@ from journeymap.model import (
     Emotion,
     EventRule,
     Evidence,
+    ExperienceSignal,
     Journey,
     Opportunity,
     Outcome,
@@ -53,6 +54,7 @@ def test_the_walk_reaches_every_model_of_a_workspace() -> None:
         Journey,
         Stage,
         Touchpoint,
+        ExperienceSignal,
         Emotion,
         EventRule,
         Outcome,
@@ -82,6 +84,7 @@ def test_ids_share_one_description_so_editors_explain_them_alike() -> None:
 
     assert sorted(ids) == [
         "Evidence",
+        "ExperienceSignal",
         "Journey",
         "Opportunity",
         "Outcome",

@@ -9,10 +9,14 @@ An :class:`~journeymap.model.Outcome` holds for a customer when:
   without a row do not satisfy it);
 - with both, both must hold.
 
+A numeric outcome (``value``, e.g. a review score) is the mean of that event property over
+the customer's matching events, null for customers with none.
+
 The population is the customers who have events (after any scope was applied). The
-per-customer table (:func:`outcome_table`) has ``customer_id`` and one boolean column per
-outcome id, never null, so later analyses can join it and compare groups;
-:func:`outcome_summary` counts them.
+per-customer table (:func:`outcome_table`) has ``customer_id`` and one column per outcome
+id: boolean and never null for yes/no outcomes, a float for numeric ones, so later analyses
+can join it and compare groups; :func:`outcome_summary` counts them (and averages the
+numeric ones).
 
 >>> import datetime as dt, ibis
 >>> from journeymap.model import EventRule, Outcome
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import ibis
 import ibis.expr.types as ir
@@ -52,10 +57,12 @@ class OutcomeRate:
     group: object
     customers: int
     count: int
+    mean: float | None = None
+    """Numeric outcomes: the mean of the customers' values (``count`` customers have one)."""
 
     @property
     def rate(self) -> float:
-        """Share of the group's customers with the outcome."""
+        """Share of the group's customers with the outcome (with a value, if numeric)."""
         return self.count / self.customers if self.customers else 0.0
 
 
@@ -78,6 +85,7 @@ class OutcomeSummary:
                     "customers": rate.customers,
                     "count": rate.count,
                     "rate": rate.rate,
+                    "mean": rate.mean,
                 }
                 for rate in self.rates
             ]
@@ -87,7 +95,8 @@ class OutcomeSummary:
 def outcome_table(
     events: ir.Table, outcomes: Sequence[Outcome], *, customers: ir.Table | None = None
 ) -> ir.Table:
-    """``customer_id`` and one boolean column per outcome id, for every customer with events."""
+    """``customer_id`` and one column per outcome id (boolean; float for numeric outcomes),
+    for every customer with events."""
     return _flags(events, outcomes, customers, by=None).drop(GROUP)
 
 
@@ -102,7 +111,8 @@ def outcome_summary(
     flags = _flags(events, outcomes, customers, by=by)
     counts = flags.group_by(GROUP).agg(
         customers=flags.count(),
-        **{outcome.id: flags[outcome.id].sum() for outcome in outcomes},
+        **{outcome.id: _count(flags[outcome.id], outcome) for outcome in outcomes},
+        **{f"_mean_{o.id}": flags[o.id].mean() for o in outcomes if o.value is not None},
     )
     rows = group_rows(counts)
     return OutcomeSummary(
@@ -115,11 +125,23 @@ def outcome_summary(
                 group=row[GROUP],
                 customers=int(row["customers"]),
                 count=int(row[outcome.id] or 0),
+                mean=_mean(row.get(f"_mean_{outcome.id}")),
             )
             for outcome in outcomes
             for row in rows
         ),
     )
+
+
+def _count(column: ir.Value, outcome: Outcome) -> ir.IntegerScalar:
+    """Customers with the outcome: true flags, or values present for numeric outcomes."""
+    if outcome.value is not None:
+        return column.count()
+    return cast(ir.BooleanColumn, column).sum()
+
+
+def _mean(value: object) -> float | None:
+    return None if value is None else float(cast(float, value))
 
 
 def _flags(
@@ -131,7 +153,7 @@ def _flags(
         first_seen = grouped[TS].min().over(group_by=grouped[CUSTOMER_ID])
         grouped = grouped.mutate(**{_FIRST_SEEN: first_seen})
     event_flags = {
-        outcome.id: _event_condition(outcome.event_rule, outcome.within_days, grouped).any()
+        outcome.id: _event_measure(outcome, grouped)
         for outcome in outcomes
         if outcome.event_rule is not None
     }
@@ -146,8 +168,11 @@ def _flags(
             *(flags[name] for name in event_flags),
             *(properties[o.id].fill_null(False).name(f"_rule_{o.id}") for o in ruled),
         )
-    columns: dict[str, ir.BooleanValue] = {}
+    columns: dict[str, ir.Value] = {}
     for outcome in outcomes:
+        if outcome.value is not None:
+            columns[outcome.id] = flags[outcome.id]
+            continue
         condition = ibis.literal(True)
         if outcome.event_rule is not None:
             condition = condition & flags[outcome.id].fill_null(False)
@@ -155,6 +180,21 @@ def _flags(
             condition = condition & flags[f"_rule_{outcome.id}"]
         columns[outcome.id] = condition
     return flags.select(CUSTOMER_ID, GROUP, **columns)
+
+
+def _event_measure(outcome: Outcome, events: ir.Table) -> ir.Scalar:
+    """Per customer: whether a matching event happened, or the mean of its ``value``."""
+    assert outcome.event_rule is not None
+    matches = _event_condition(outcome.event_rule, outcome.within_days, events)
+    if outcome.value is None:
+        return matches.any()
+    if outcome.value not in events.columns:
+        known = ", ".join(sorted(name for name in events.columns if not name.startswith("_")))
+        raise ScopeError(
+            f"outcome {outcome.id!r} averages the event property {outcome.value!r}, which the "
+            f"events do not have; their columns are: {known}"
+        )
+    return events[outcome.value].cast("float64").mean(where=matches)
 
 
 def _event_condition(rule: EventRule, within_days: int | None, events: ir.Table) -> ir.BooleanValue:

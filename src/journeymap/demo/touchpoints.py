@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeymap.model import Channel, MomentKind, Performance, StakeholderTier
+from journeymap.demo.effects import SLOW_REFUND_DAYS
+from journeymap.model import (
+    Channel,
+    EventRule,
+    ExperienceSignal,
+    MomentKind,
+    Performance,
+    SignalKind,
+    StakeholderTier,
+)
 
 
 @dataclass(frozen=True)
@@ -94,3 +103,27 @@ IMPACT_RANKS: dict[str, tuple[str, ...]] = {
     "retiree": ("welcome-call", "refund", "home-delivery", "order-confirmation", "payment-failure", "payment"),
 }  # fmt: skip
 """Per persona, the team's moments of truth from the highest emotional impact down."""
+
+
+SIGNALS: dict[str, tuple[ExperienceSignal, ...]] = {
+    "payment": (ExperienceSignal(id="paid", name="Payment went through"),),
+    "payment-failure": (ExperienceSignal(id="declined", name="Payment declined or timed out"),),
+    "order-confirmation": (ExperienceSignal(id="confirmed", name="Got the confirmation email"),),
+    "home-delivery": (
+        ExperienceSignal(id="delivered", name="Parcel delivered"),
+        ExperienceSignal(id="late", name="Arrived after the promised date", kind=SignalKind.LATE,
+                         promised="promised_date", actual="delivered_date"),
+        ExperienceSignal(id="detractor-after", name="NPS detractor after delivery",
+                         kind=SignalKind.NEGATIVE_FEEDBACK,
+                         followed_by=EventRule(events=["nps_response"], where="score <= 6"),
+                         within_hours=30 * 24),
+    ),
+    "welcome-call": (ExperienceSignal(id="called", name="Got a welcome call"),),
+    "refund": (
+        ExperienceSignal(id="refunded", name="Refund issued"),
+        ExperienceSignal(id="slow", name=f"Refund more than {SLOW_REFUND_DAYS:g} days after the request",
+                         kind=SignalKind.LATE, after="return-request",
+                         within_hours=SLOW_REFUND_DAYS * 24),
+    ),
+}  # fmt: skip
+"""What the team measures at its moments of truth: the signals the impact analysis tests."""

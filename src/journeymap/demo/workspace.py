@@ -18,7 +18,7 @@ import datetime as dt
 from journeymap.demo.catalogue import STORE_NAME
 from journeymap.demo.personas import PERSONAS
 from journeymap.demo.stage_notes import NOTES
-from journeymap.demo.touchpoints import IMPACT_RANKS, STAGES, TOUCHPOINTS
+from journeymap.demo.touchpoints import IMPACT_RANKS, SIGNALS, STAGES, TOUCHPOINTS
 from journeymap.model import (
     Emotion,
     EventRule,
@@ -86,6 +86,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome(id="churned", name="Churned", description="Ordered at least once but not in the last 45 days of the data (the CRM's churn flag).", polarity=OutcomePolarity.NEGATIVE, customer_rule="churned == true"),
     Outcome(id="returned", name="Came back after a lapse", description="Lapsed for 45 days or more, then ordered again through the win-back email. Not about product returns.", event_rule=EventRule(events=["order_placed"], where='campaign == "we_miss_you"')),
     Outcome(id="promoter", name="Promoter", description="Answered the NPS survey with 9 or 10.", event_rule=EventRule(events=["nps_response"], where="score >= 9")),
+    Outcome(id="review-score", name="Review score", description="Mean star rating (1-5) of the customer's product reviews.", event_rule=EventRule(events=["review_submitted"]), value="score"),
 )  # fmt: skip
 
 
@@ -276,6 +277,7 @@ def _stages(persona: str) -> list[Stage]:
                 customers_would_pay=tp.customers_would_pay,
                 keywords=list(tp.keywords),
                 event_rule=EventRule(events=list(tp.events), where=tp.where),
+                signals=list(SIGNALS.get(tp.id, ())),
             )
             for tp in TOUCHPOINTS
             if tp.stage == spec.id

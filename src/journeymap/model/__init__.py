@@ -15,12 +15,21 @@ from journeymap.model.enums import (
     OpportunityStatus,
     OutcomePolarity,
     Performance,
+    SignalKind,
     StakeholderTier,
     ValidationStatus,
 )
 from journeymap.model.evidence import Evidence, Validation
 from journeymap.model.integrity import Problem, find_problems
-from journeymap.model.journey import Emotion, EventRule, Journey, Outcome, Stage, Touchpoint
+from journeymap.model.journey import (
+    Emotion,
+    EventRule,
+    ExperienceSignal,
+    Journey,
+    Outcome,
+    Stage,
+    Touchpoint,
+)
 from journeymap.model.opportunity import Opportunity
 from journeymap.model.persona import Persona, Team
 from journeymap.model.rules import Rule, RuleSyntaxError, parse_rule
@@ -33,6 +42,7 @@ __all__ = [
     "EventRule",
     "Evidence",
     "EvidenceSource",
+    "ExperienceSignal",
     "Identifier",
     "Impact",
     "Journey",
@@ -48,6 +58,7 @@ __all__ = [
     "Problem",
     "Rule",
     "RuleSyntaxError",
+    "SignalKind",
     "Stage",
     "StagePair",
     "StakeholderTier",

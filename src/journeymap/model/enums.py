@@ -98,6 +98,19 @@ class OpportunityStatus(StrEnum):
     DROPPED = "dropped"
 
 
+class SignalKind(StrEnum):
+    """What an experience signal says about a touchpoint a customer lived."""
+
+    HAPPENED = "happened"
+    """The customer had the touchpoint (its presence, or absence, is the signal)."""
+    LATE = "late"
+    """It happened later than promised: a rule on its events, or too long after a step."""
+    FAILED = "failed"
+    """An error event followed it."""
+    NEGATIVE_FEEDBACK = "negative_feedback"
+    """The customer's feedback on it, an event that followed, was negative."""
+
+
 class OutcomePolarity(StrEnum):
     """Whether an outcome is one the company wants (converted) or fears (churned)."""
 

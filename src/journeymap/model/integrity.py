@@ -135,6 +135,7 @@ def journey_problems(
         "touchpoint",
         "Touchpoint ids must be unique across all stages of a journey.",
     )
+    problems += _signal_problems(journey, at, list(touchpoint_stage))
     keyed = {
         ("outcome", "outcomes"): [item.id for item in journey.outcomes],
         ("evidence", "evidence"): [item.id for item in journey.evidence],
@@ -186,4 +187,32 @@ def journey_problems(
             problems.append(
                 _unknown((*location, "owner_team"), "team", opportunity.owner_team, teams)
             )
+    return problems
+
+
+def _signal_problems(journey: Journey, at: Location, touchpoints: list[str]) -> list[Problem]:
+    """Signal ids unique per touchpoint; a late signal's ``after`` names another touchpoint."""
+    problems: list[Problem] = []
+    for s_index, stage in enumerate(journey.stages):
+        for t_index, touchpoint in enumerate(stage.touchpoints):
+            location = (*at, "stages", s_index, "touchpoints", t_index)
+            problems += _duplicates(
+                (((*location, "signals", i), sig.id) for i, sig in enumerate(touchpoint.signals)),
+                "signal",
+                "Give each signal of a touchpoint its own id.",
+            )
+            for g_index, signal in enumerate(touchpoint.signals):
+                if signal.after is None:
+                    continue
+                where = (*location, "signals", g_index, "after")
+                if signal.after == touchpoint.id:
+                    problems.append(
+                        Problem(
+                            where,
+                            f"signal {signal.id!r} counts its promise from its own touchpoint",
+                            "Name the earlier touchpoint the promise starts at (e.g. order-placed).",
+                        )
+                    )
+                elif signal.after not in touchpoints:
+                    problems.append(_unknown(where, "touchpoint", signal.after, touchpoints))
     return problems

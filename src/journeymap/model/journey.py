@@ -14,6 +14,7 @@ from journeymap.model.enums import (
     MomentKind,
     OutcomePolarity,
     Performance,
+    SignalKind,
     StakeholderTier,
 )
 from journeymap.model.evidence import Evidence
@@ -52,6 +53,94 @@ class EventRule(JourneyObject):
         if any(not name.strip() for name in names):
             raise ValueError("event names must not be blank")
         return names
+
+
+class ExperienceSignal(JourneyObject):
+    """Something that can go right or wrong at a touchpoint, measured per customer.
+
+    The analytics of moments of truth test each signal against the journey's outcomes:
+    ``happened`` (the customer had the touchpoint), ``late`` (an event's ``actual`` property,
+    or its time, is after its ``promised`` property, e.g. ``delivered_date`` after
+    ``promised_date``; or it came more than ``within_hours`` after the customer's ``after``
+    touchpoint), ``failed`` and ``negative_feedback`` (an event of ``followed_by`` came after
+    it, within ``within_hours`` when set). ``where`` narrows which of the touchpoint's events
+    count, for every kind.
+    """
+
+    id: Identifier = Field(description=ID_DESCRIPTION + " Unique within the touchpoint.")
+    name: str = Field(min_length=1, description="Display name of the signal (e.g. Arrived late).")
+    kind: SignalKind = Field(
+        default=SignalKind.HAPPENED,
+        description="happened, late, failed or negative_feedback.",
+    )
+    where: str | None = Field(
+        default=None,
+        description="Rule over event properties: only the touchpoint's events where it holds count.",
+    )
+    promised: str | None = Field(
+        default=None,
+        description="Late only: the event property holding the promised date or time "
+        "(e.g. promised_date).",
+    )
+    actual: str | None = Field(
+        default=None,
+        description="Late only: the event property holding what really happened "
+        "(e.g. delivered_date); the event's time when left out.",
+    )
+    after: Identifier | None = Field(
+        default=None,
+        description="Late only: id of the earlier touchpoint the promise counts from.",
+    )
+    within_hours: float | None = Field(
+        default=None,
+        gt=0,
+        description="Late: the promise, in hours after the after touchpoint. Failed and "
+        "negative_feedback: how soon the following event must come.",
+    )
+    followed_by: EventRule | None = Field(
+        default=None,
+        description="Failed and negative_feedback: the events that mark it (error events, "
+        "a low review score).",
+    )
+
+    _check_where = field_validator("where")(check_rule_text)
+
+    @model_validator(mode="after")
+    def _fields_fit_the_kind(self) -> ExperienceSignal:
+        late_fields = self.promised or self.actual or self.after
+        if self.kind is SignalKind.HAPPENED and (
+            late_fields or self.within_hours or self.followed_by
+        ):
+            raise ValueError(
+                "a happened signal takes only where; promised, actual, after, within_hours "
+                "and followed_by belong to late, failed and negative_feedback signals"
+            )
+        if self.kind is SignalKind.LATE:
+            self._check_late()
+        if self.kind in (SignalKind.FAILED, SignalKind.NEGATIVE_FEEDBACK):
+            if self.followed_by is None:
+                raise ValueError(
+                    f"a {self.kind.value} signal needs followed_by: the events that mark it"
+                )
+            if late_fields:
+                raise ValueError(
+                    f"a {self.kind.value} signal has no promised, actual or after; "
+                    "those belong to late signals"
+                )
+        return self
+
+    def _check_late(self) -> None:
+        if self.followed_by is not None:
+            raise ValueError("a late signal has no followed_by; use kind failed for errors")
+        if self.actual is not None and self.promised is None:
+            raise ValueError("actual needs promised: the property it is compared with")
+        if (self.after is None) != (self.within_hours is None):
+            raise ValueError("a late signal by time needs both after and within_hours")
+        if (self.after is None) == (self.promised is None):
+            raise ValueError(
+                "a late signal needs either promised (e.g. promised_date, with actual: "
+                "delivered_date) or after with within_hours, not both or neither"
+            )
 
 
 class Touchpoint(JourneyObject):
@@ -95,6 +184,11 @@ class Touchpoint(JourneyObject):
     )
     event_rule: EventRule | None = Field(
         default=None, description="Which raw events are this touchpoint."
+    )
+    signals: list[ExperienceSignal] = Field(
+        default_factory=list,
+        description="What can go right or wrong here, measured per customer "
+        "(happened, late, failed, negative_feedback).",
     )
 
     @model_validator(mode="after")
@@ -170,6 +264,11 @@ class Outcome(JourneyObject):
     within_days: int | None = Field(
         default=None, ge=1, description="Counts only within this many days of the first event."
     )
+    value: str | None = Field(
+        default=None,
+        description="Makes the outcome numeric: the event property averaged per customer over "
+        "the event_rule's events (e.g. score of review_submitted).",
+    )
 
     _check_customer_rule = field_validator("customer_rule")(check_rule_text)
 
@@ -177,6 +276,11 @@ class Outcome(JourneyObject):
     def _has_a_condition(self) -> Outcome:
         if self.event_rule is None and self.customer_rule is None:
             raise ValueError("an outcome needs an event_rule, a customer_rule or both")
+        if self.value is not None and (self.event_rule is None or self.customer_rule):
+            raise ValueError(
+                "a numeric outcome (value) averages a property of the event_rule's events: "
+                "give an event_rule and no customer_rule"
+            )
         return self
 
 
