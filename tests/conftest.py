@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from engines import engine, spark_session  # noqa: F401  (fixtures for every test folder)
 from required_services import missing_service
 
 POSTGRESQL_ADMIN_URL = os.environ.get(

@@ -1,4 +1,6 @@
-"""One test suite, every engine: analytics tests take ``engine`` and run on DuckDB and PySpark.
+"""One test suite, every engine: engine tests take ``engine`` and run on DuckDB and PySpark.
+
+The fixtures are registered for the whole suite by ``tests/conftest.py``.
 
 ``engine.table(arrow_table)`` registers an Arrow table in the backend and returns the Ibis
 table expression, so tests build tiny logs in code and assert the same numbers everywhere.

@@ -1,0 +1,9 @@
+"""Moments of truth from data: which experience signals customers lived, and what they cost.
+
+Pure functions over Ibis tables, like :mod:`journeymap.analytics`: the per-customer signal
+table is built inside the engine; the statistics run on that small matrix.
+"""
+
+from journeymap.moments.signals import SignalColumn, journey_signals, signal_column, signal_table
+
+__all__ = ["SignalColumn", "journey_signals", "signal_column", "signal_table"]

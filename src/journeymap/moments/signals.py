@@ -1,0 +1,204 @@
+"""The customer x signal table: which experience signals each customer lived, in the engine.
+
+Every :class:`~journeymap.model.ExperienceSignal` of the journey's touchpoints becomes one
+boolean column, true when the customer lived it at least once:
+
+* ``happened`` - an event of the touchpoint (narrowed by the signal's ``where``);
+* ``late`` with ``promised`` - such an event whose ``actual`` property (or its time) is after
+  its ``promised`` property; a promised *date* is kept when the thing happens on that day;
+* ``late`` with ``after`` - such an event more than ``within_hours`` after the customer's
+  latest earlier event of the ``after`` touchpoint;
+* ``failed`` and ``negative_feedback`` - such an event followed by an event of
+  ``followed_by`` (within ``within_hours`` when given).
+
+Everything runs as one per-customer aggregation over at most two window passes (the latest
+``after`` event before each event; the next ``followed_by`` event after it), so the table is
+built where the data lives; only this customers x signals matrix, a few booleans per
+customer, ever leaves the engine for the statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import ibis
+import ibis.expr.types as ir
+
+from journeymap.analytics._sequence import customer_order, epoch_ms
+from journeymap.analytics.matching import touchpoint_condition
+from journeymap.analytics.rules import compile_rule
+from journeymap.model import ExperienceSignal, Journey, SignalKind, Touchpoint
+from journeymap.model.canonical import CUSTOMER_ID, EVENT, TS
+
+__all__ = ["SignalColumn", "journey_signals", "signal_column", "signal_table"]
+
+_HOUR_MS = 3_600_000
+
+
+def signal_column(touchpoint: str, signal: str) -> str:
+    """The column of :func:`signal_table` for one signal: ``touchpoint:signal``."""
+    return f"{touchpoint}:{signal}"
+
+
+@dataclass(frozen=True)
+class SignalColumn:
+    """One column of the signal table: the signal and the touchpoint it belongs to."""
+
+    touchpoint: Touchpoint
+    signal: ExperienceSignal
+
+    @property
+    def name(self) -> str:
+        """The column name (see :func:`signal_column`)."""
+        return signal_column(self.touchpoint.id, self.signal.id)
+
+
+def journey_signals(journey: Journey) -> tuple[SignalColumn, ...]:
+    """Every signal of the journey's touchpoints, in spine order."""
+    return tuple(
+        SignalColumn(touchpoint, signal)
+        for stage in journey.stages
+        for touchpoint in stage.touchpoints
+        for signal in touchpoint.signals
+    )
+
+
+def signal_table(events: ibis.Table, journey: Journey) -> ibis.Table:
+    """``customer_id`` and one boolean column per signal of ``journey`` (never null), for
+    every customer with events.
+
+    >>> import datetime as dt, ibis
+    >>> from journeymap.model import EventRule, ExperienceSignal, Journey, Stage, Touchpoint
+    >>> late = ExperienceSignal(id="late", name="Late", kind="late", promised="promised")
+    >>> parcel = Touchpoint(id="parcel", name="Parcel", signals=[late],
+    ...     event_rule=EventRule(events=["delivered"]))
+    >>> journey = Journey(id="j", name="J", persona="p",
+    ...     stages=[Stage(id="s", name="S", touchpoints=[parcel])])
+    >>> day = lambda d: dt.datetime(2025, 1, d, 12, tzinfo=dt.UTC)
+    >>> events = ibis.memtable({"customer_id": ["a", "b"], "ts": [day(3), day(5)],
+    ...     "event": ["delivered", "delivered"], "promised": [day(4).date(), day(4).date()]})
+    >>> rows = signal_table(events, journey).order_by("customer_id").to_pyarrow().to_pylist()
+    >>> [(row["customer_id"], row["parcel:late"]) for row in rows]
+    [('a', False), ('b', True)]
+    """
+    columns = journey_signals(journey)
+    _check_properties(events, columns)
+    touchpoints = {column.touchpoint.id: column.touchpoint for column in columns}
+    touchpoints |= {
+        tp.id: tp
+        for stage in journey.stages
+        for tp in stage.touchpoints
+        if tp.id in _afters(columns)
+    }
+    marked = events.mutate(
+        _ms=epoch_ms(events[TS]),
+        **{_at(tp_id): touchpoint_condition(tp, events) for tp_id, tp in touchpoints.items()},
+    )
+    marked = _with_latest_after(marked, columns)
+    marked = _with_next_follow(marked, columns)
+    return marked.group_by(CUSTOMER_ID).agg(
+        **{column.name: _lived(marked, column).any().fill_null(False) for column in columns}
+    )
+
+
+def _at(touchpoint: str) -> str:
+    return f"_at_{touchpoint}"
+
+
+def _afters(columns: tuple[SignalColumn, ...]) -> set[str]:
+    return {c.signal.after for c in columns if c.signal.after is not None}
+
+
+def _followers(columns: tuple[SignalColumn, ...]) -> Iterator[SignalColumn]:
+    return (column for column in columns if column.signal.followed_by is not None)
+
+
+def _next(column: SignalColumn) -> str:
+    return f"_next_{column.name}"
+
+
+def _with_latest_after(events: ibis.Table, columns: tuple[SignalColumn, ...]) -> ibis.Table:
+    """Per event, the time of the customer's latest event of each ``after`` touchpoint up to it."""
+    afters = sorted(_afters(columns))
+    if not afters:
+        return events
+    window = ibis.window(
+        group_by=events[CUSTOMER_ID], order_by=customer_order(events), rows=(None, 0)
+    )
+    return events.mutate(
+        **{
+            f"_last_{tp}": ibis.ifelse(events[_at(tp)], events["_ms"], None).max().over(window)
+            for tp in afters
+        }
+    )
+
+
+def _with_next_follow(events: ibis.Table, columns: tuple[SignalColumn, ...]) -> ibis.Table:
+    """Per event, the time of the customer's next (strictly later) ``followed_by`` event."""
+    followers = list(_followers(columns))
+    if not followers:
+        return events
+    # Newest first with a frame over the rows already seen: a linear running minimum on
+    # every engine (an "unbounded following" frame is quadratic on Spark).
+    window = ibis.window(
+        group_by=events[CUSTOMER_ID],
+        order_by=[ibis.desc(key) for key in customer_order(events)],
+        rows=(None, -1),
+    )
+    updates = {}
+    for column in followers:
+        rule = column.signal.followed_by
+        assert rule is not None
+        follow: Any = events[EVENT].isin(rule.events)
+        if rule.where is not None:
+            follow = follow & compile_rule(rule.where, events)
+        updates[_next(column)] = ibis.ifelse(follow, events["_ms"], None).min().over(window)
+    return events.mutate(**updates)
+
+
+def _lived(events: ibis.Table, column: SignalColumn) -> ir.BooleanValue:
+    """True on the events where the customer lived this signal."""
+    signal, touchpoint = column.signal, column.touchpoint
+    here: Any = events[_at(touchpoint.id)]
+    if signal.where is not None:
+        here = here & compile_rule(signal.where, events)
+    if signal.kind is SignalKind.LATE and signal.promised is not None:
+        here = here & _after_promise(events, signal.promised, signal.actual)
+    elif signal.kind is SignalKind.LATE:
+        last = events[f"_last_{signal.after}"]
+        limit = int(cast(float, signal.within_hours) * _HOUR_MS)
+        here = here & last.notnull() & (events["_ms"] - last > limit)
+    elif signal.followed_by is not None:
+        following = events[_next(column)]
+        here = here & following.notnull()
+        if signal.within_hours is not None:
+            limit = int(signal.within_hours * _HOUR_MS)
+            here = here & (following - events["_ms"] <= limit)
+    return cast(ir.BooleanValue, here.fill_null(False))
+
+
+def _after_promise(events: ibis.Table, promised: str, actual: str | None) -> ir.BooleanValue:
+    """``actual`` (or the event time) after ``promised``; against a promised date, what
+    happens on that day is on time."""
+    done: Any = events[TS] if actual is None else events[actual]
+    promise: Any = events[promised]
+    if promise.type().is_date() and done.type().is_timestamp():
+        done = done.date()
+    elif promise.type().is_timestamp() and done.type().is_date():
+        promise = promise.date()
+    return cast(ir.BooleanValue, done > promise)
+
+
+def _check_properties(events: ibis.Table, columns: tuple[SignalColumn, ...]) -> None:
+    """Name the signal and the missing property before the engine fails on a column."""
+    for column in columns:
+        signal = column.signal
+        for field, name in (("promised", signal.promised), ("actual", signal.actual)):
+            if name is not None and name not in events.columns:
+                known = ", ".join(sorted(c for c in events.columns if not c.startswith("_")))
+                raise ValueError(
+                    f"signal {column.name!r}: its {field} property {name!r} is not a column "
+                    f"of the events; their columns are: {known}"
+                )
