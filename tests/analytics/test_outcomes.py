@@ -215,5 +215,5 @@ def test_numeric_outcomes_average_the_value_of_matching_events(engine: Any) -> N
 
 def test_a_numeric_outcome_over_a_missing_property_says_which_exist() -> None:
     wrong = REVIEW_SCORE.model_copy(update={"value": "stars"})
-    with pytest.raises(ScopeError, match="'stars', which the events do not have.*score"):
+    with pytest.raises(ScopeError, match=r"'stars', which the events do not have.*score"):
         outcome_table(ibis.memtable(_scored()), [wrong])

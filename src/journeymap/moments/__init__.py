@@ -4,6 +4,16 @@ Pure functions over Ibis tables, like :mod:`journeymap.analytics`: the per-custo
 table is built inside the engine; the statistics run on that small matrix.
 """
 
+from journeymap.moments.impact import MomentImpacts, MomentVerdict, SignalImpact, moment_impacts
 from journeymap.moments.signals import SignalColumn, journey_signals, signal_column, signal_table
 
-__all__ = ["SignalColumn", "journey_signals", "signal_column", "signal_table"]
+__all__ = [
+    "MomentImpacts",
+    "MomentVerdict",
+    "SignalColumn",
+    "SignalImpact",
+    "journey_signals",
+    "moment_impacts",
+    "signal_column",
+    "signal_table",
+]
