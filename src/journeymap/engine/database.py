@@ -22,7 +22,7 @@ import ibis
 import ibis.expr.datatypes as dt
 from ibis.backends import BaseBackend
 
-from journeymap.engine.connection import connect, connect_duckdb
+from journeymap.engine.connection import connect_duckdb, open_table
 from journeymap.engine.errors import EngineError, ImportRejectedError, NoEventsError
 from journeymap.engine.rejects_file import RejectsFile
 from journeymap.engine.sources import (
@@ -323,7 +323,7 @@ class AnalyticsDatabase:
                 raise EngineError(f"cannot read parquet {location}: {error}") from error
         else:
             assert source.table is not None
-            table = connect(source.location).table(source.table)
+            table = open_table(source.location, source.table)
         table = table.rename(dict(source.columns))
         return _canonical(table) if name == EVENTS_TABLE else table
 
