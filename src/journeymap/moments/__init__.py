@@ -5,15 +5,27 @@ table is built inside the engine; the statistics run on that small matrix.
 """
 
 from journeymap.moments.impact import MomentImpacts, MomentVerdict, SignalImpact, moment_impacts
+from journeymap.moments.score import (
+    CalibrationBin,
+    ExperienceScore,
+    MomentBalance,
+    experience_score,
+    roc_auc,
+)
 from journeymap.moments.signals import SignalColumn, journey_signals, signal_column, signal_table
 
 __all__ = [
+    "CalibrationBin",
+    "ExperienceScore",
+    "MomentBalance",
     "MomentImpacts",
     "MomentVerdict",
     "SignalColumn",
     "SignalImpact",
+    "experience_score",
     "journey_signals",
     "moment_impacts",
+    "roc_auc",
     "signal_column",
     "signal_table",
 ]
