@@ -90,3 +90,14 @@ def test_constant_signals_get_no_adjusted_effect_and_say_why() -> None:
     assert set(model.effects) == {0}
     assert model.effects[0].effect == pytest.approx(1.0, abs=0.15)
     assert "every customer" in model.note
+
+
+def test_perfect_separation_leaves_the_effect_out_and_says_so() -> None:
+    # Only payers can order: "paid" decides "ordered" completely (the demo has such pairs).
+    rng = np.random.default_rng(8)
+    paid = rng.random(3000) < 0.6
+    other = rng.random(3000) < 0.5
+    ordered = paid.astype(float)
+    model = adjusted_effects(np.column_stack([paid, other]), ordered, None, binary=True)
+    assert 0 not in model.effects
+    assert "perfect separation" in model.note

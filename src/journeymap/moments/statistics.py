@@ -33,6 +33,8 @@ Floats = npt.NDArray[np.float64]
 
 _SEPARATED = 30.0
 """A log odds ratio beyond this means perfect separation, not an estimate."""
+_UNINFORMATIVE = 10.0
+"""A standard error of the log odds ratio beyond this: the data say nothing about the effect."""
 Z95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95 % interval."""
 
@@ -215,8 +217,10 @@ def adjusted_effects(
     effects = {}
     for position, j in enumerate(varying, start=1):
         estimate, spread = float(params[position]), float(errors[position])
-        if not (math.isfinite(estimate) and math.isfinite(spread)) or abs(estimate) > _SEPARATED:
-            notes.append("effects the data separate perfectly are left out")
+        if not (math.isfinite(estimate) and math.isfinite(spread)) or (
+            binary and (abs(estimate) > _SEPARATED or spread > _UNINFORMATIVE)
+        ):
+            notes.append("effects the data cannot estimate (perfect separation) are left out")
             continue
         low, high = estimate - Z95 * spread, estimate + Z95 * spread
         if binary:
