@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections import Counter
 from typing import Any
 
 import ibis
 import pm4py
+import pyarrow as pa
 import pytest
 from logs import log, random_log
 from pm4py_logs import pm4py_frame, read_running_example
 
-from journeymap.analytics.dfg import ActivityCount, directly_follows
+from journeymap.analytics.dfg import (
+    ActivityCount,
+    directly_follows,
+    directly_follows_breakdown,
+)
 
 
 def test_edges_times_starts_and_ends_on_both_engines(engine: Any) -> None:
@@ -63,3 +69,50 @@ def test_same_numbers_as_pm4py_on_a_generated_log() -> None:
 def test_same_numbers_as_pm4py_on_the_xes_running_example() -> None:
     frame, ours = read_running_example()
     _assert_same_as_pm4py(frame, ibis.duckdb.connect().create_table("e", ours))
+
+
+def with_plan(data: pa.Table) -> pa.Table:
+    """Odd customer numbers are "pro", even "free", every fifth has no plan (null group)."""
+    plans = []
+    for customer in data["customer_id"].to_pylist():
+        number = int(customer[1:])
+        plans.append(None if number % 5 == 0 else "pro" if number % 2 else "free")
+    return data.append_column("plan", pa.array(plans, pa.string()))
+
+
+def test_breakdown_plants_one_graph_per_group(engine: Any) -> None:
+    data = log(
+        ("c00001", [(0, "view"), (1, "cart"), (3, "buy")]),
+        ("c00002", [(0, "view"), (5, "cart")]),
+        ("c00005", [(0, "cart")]),
+    )
+    split = directly_follows_breakdown(engine.table(with_plan(data)), by="plan")
+    assert [group for group, _ in split.groups] == ["free", "pro", None]
+    free, pro, nobody = (graph for _, graph in split.groups)
+    assert [(e.source, e.target, e.frequency) for e in free.edges] == [("view", "cart", 1)]
+    assert free.edge("view", "cart").mean_seconds == pytest.approx(300.0)
+    assert [(e.source, e.target) for e in pro.edges] == [("cart", "buy"), ("view", "cart")]
+    assert pro.end_activities == (ActivityCount("buy", 1),)
+    assert (nobody.edges, nobody.start_activities) == ((), (ActivityCount("cart", 1),))
+    assert split.to_arrow().column_names[:3] == ["plan", "source", "target"]
+
+
+def test_breakdown_groups_add_up_and_equal_each_group_alone(engine: Any) -> None:
+    data = random_log(customers=30, events_per_customer=(1, 8), alphabet="abcd",
+                      span=dt.timedelta(days=1), seed=6)  # fmt: skip
+    events = engine.table(with_plan(data))
+    split = directly_follows_breakdown(events, by="plan")
+    whole = directly_follows(events)
+    edges: Counter[tuple[str, str]] = Counter()
+    starts: Counter[str] = Counter()
+    ends: Counter[str] = Counter()
+    for group, graph in split.groups:
+        edges.update({(e.source, e.target): e.frequency for e in graph.edges})
+        starts.update({a.activity: a.customers for a in graph.start_activities})
+        ends.update({a.activity: a.customers for a in graph.end_activities})
+        alone = events.filter(events.plan.isnull() if group is None else events.plan == group)
+        assert graph == directly_follows(alone)
+    assert edges == {(e.source, e.target): e.frequency for e in whole.edges}
+    assert starts == {a.activity: a.customers for a in whole.start_activities}
+    assert ends == {a.activity: a.customers for a in whole.end_activities}
+    assert sum(starts.values()) == 30

@@ -153,9 +153,10 @@ def test_the_demo_journeys_outcomes_match_the_generated_data(tmp_path: Path) -> 
     journey = demo_workspace().journeys[0]
 
     table = outcome_table(events, journey.outcomes, customers=customers)
+    yes_no = [outcome for outcome in journey.outcomes if outcome.value is None]
     flagged = {
         outcome.id: set(table.filter(table[outcome.id]).customer_id.to_pyarrow().to_pylist())
-        for outcome in journey.outcomes
+        for outcome in yes_no
     }
 
     def who(sql: str) -> set[str]:
@@ -173,7 +174,16 @@ def test_the_demo_journeys_outcomes_match_the_generated_data(tmp_path: Path) -> 
         f"SELECT customer_id FROM read_parquet('{data / 'customers.parquet'}') WHERE churned "
         f"AND customer_id IN (SELECT customer_id FROM read_parquet('{data / 'events.parquet'}'))"
     )
-    assert all(flagged[outcome.id] for outcome in journey.outcomes)
+    assert all(flagged[outcome.id] for outcome in yes_no)
+    scores = {
+        row["customer_id"]: row["review-score"]
+        for row in table.filter(table["review-score"].notnull()).to_pyarrow().to_pylist()
+    }
+    expected = con.raw_sql(
+        f"SELECT customer_id, avg(score) FROM read_parquet('{data / 'events.parquet'}') "
+        "WHERE event = 'review_submitted' GROUP BY 1"
+    ).fetchall()
+    assert scores == pytest.approx(dict(expected))
 
 
 SCORED = [

@@ -140,6 +140,47 @@ def test_every_other_analysis_runs_with_scope_and_breakdown(
     assert "quotes" in bad
 
 
+def _totals(table: list[dict[str, Any]], key: tuple[str, ...], value: str) -> dict[Any, int]:
+    """``value`` summed per ``key`` columns, over all rows (so over every breakdown group)."""
+    summed: dict[Any, int] = {}
+    for row in table:
+        item = tuple(row[k] for k in key)
+        summed[item] = summed.get(item, 0) + row[value]
+    return summed
+
+
+def test_paths_variants_and_dfg_break_down_into_groups_that_add_up(
+    demo: tuple[Path, DemoManifest],
+) -> None:
+    folder, _ = demo
+    by = ("--by", "age_band")
+    plain = rows(folder, "analyze", "paths", JOURNEY, "--touchpoint", "basket", "--top", "50")
+    split = rows(folder, "analyze", "paths", JOURNEY, "--touchpoint", "basket", "--top", "50", *by)
+    assert len({r["age_band"] for r in split}) > 2
+    for column in ("occurrences", "customers"):
+        assert _totals(split, ("touchpoint",), column) == _totals(plain, ("touchpoint",), column)
+    flows = ("--touchpoint", "basket", "--direction", "flows", "--depth", "2")
+    plain = rows(folder, "analyze", "paths", JOURNEY, *flows)
+    split = rows(folder, "analyze", "paths", JOURNEY, *flows, *by)
+    link = ("depth", "source", "target")
+    assert _totals(split, link, "customers") == _totals(plain, link, "customers")
+    plain = rows(folder, "analyze", "variants", JOURNEY, "--top", "100000")
+    split = rows(folder, "analyze", "variants", JOURNEY, "--top", "100000", *by)
+    assert _totals(split, ("variant",), "customers") == _totals(plain, ("variant",), "customers")
+    top = rows(folder, "analyze", "variants", JOURNEY, "--top", "1", *by)
+    assert len(top) == len({r["age_band"] for r in split})
+    plain = rows(folder, "analyze", "dfg", JOURNEY, "--touchpoints")
+    split = rows(folder, "analyze", "dfg", JOURNEY, "--touchpoints", *by)
+    edge = ("source", "target")
+    assert _totals(split, edge, "frequency") == _totals(plain, edge, "frequency")
+    csv = run(folder, "analyze", "dfg", JOURNEY, *by, "--format", "csv")
+    assert csv.splitlines()[0] == "age_band,source,target,frequency,mean_seconds,median_seconds"
+    table = run(folder, "analyze", "variants", JOURNEY, "--top", "2", "--events", *by)
+    assert "Variants by age_band" in table
+    no_such = run(folder, "analyze", "dfg", JOURNEY, "--by", "shoe_size", code=1)
+    assert "shoe_size" in no_such
+
+
 def test_bad_rows_are_rejected_with_their_row_numbers(tmp_path: Path) -> None:
     folder = tmp_path / "shop"
     run(folder, "init", "--template", "ecommerce")

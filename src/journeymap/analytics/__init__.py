@@ -9,6 +9,7 @@ PySpark or any Ibis backend) and every computation runs inside that engine. Most
 ...                 FunnelStep("paid", touchpoint="payment")], window=timedelta(days=7))  # doctest: +SKIP
 """
 
+from journeymap.analytics.breakdown import Breakdown
 from journeymap.analytics.cohorts import (
     CohortCell,
     CohortPeriod,
@@ -32,6 +33,7 @@ from journeymap.analytics.dfg import (
     DirectlyFollowsEdge,
     DirectlyFollowsGraph,
     directly_follows,
+    directly_follows_breakdown,
 )
 from journeymap.analytics.funnel import (
     FunnelBreakdown,
@@ -72,8 +74,11 @@ from journeymap.analytics.paths import (
     PathFlows,
     next_touchpoints,
     next_touchpoints_after,
+    next_touchpoints_breakdown,
     path_flows,
+    path_flows_breakdown,
     previous_touchpoints,
+    previous_touchpoints_breakdown,
 )
 from journeymap.analytics.reach import (
     Reach,
@@ -112,11 +117,13 @@ from journeymap.analytics.variants import (
     Variant,
     Variants,
     variants,
+    variants_breakdown,
 )
 
 __all__ = [
     "ActivityCount",
     "BackwardMove",
+    "Breakdown",
     "CohortCell",
     "CohortPeriod",
     "Conformance",
@@ -167,6 +174,7 @@ __all__ = [
     "conformance_by_customer",
     "customers_at_step",
     "directly_follows",
+    "directly_follows_breakdown",
     "funnel",
     "funnel_breakdown",
     "funnel_by_period",
@@ -176,10 +184,13 @@ __all__ = [
     "missing_fields",
     "next_touchpoints",
     "next_touchpoints_after",
+    "next_touchpoints_breakdown",
     "outcome_summary",
     "outcome_table",
     "path_flows",
+    "path_flows_breakdown",
     "previous_touchpoints",
+    "previous_touchpoints_breakdown",
     "reach",
     "retention_cohorts",
     "return_list",
@@ -192,5 +203,6 @@ __all__ = [
     "touchpoint_overlaps",
     "unmatched_events",
     "variants",
+    "variants_breakdown",
     "with_breakdown",
 ]

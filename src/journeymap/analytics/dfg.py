@@ -17,9 +17,17 @@ import ibis
 import pyarrow as pa
 
 from journeymap.analytics._sequence import customer_order, epoch_ms
+from journeymap.analytics.breakdown import Breakdown, group_keys, split_by_group
+from journeymap.analytics.scope import with_customer_group
 from journeymap.model.canonical import CUSTOMER_ID, EVENT
 
-__all__ = ["ActivityCount", "DirectlyFollowsEdge", "DirectlyFollowsGraph", "directly_follows"]
+__all__ = [
+    "ActivityCount",
+    "DirectlyFollowsEdge",
+    "DirectlyFollowsGraph",
+    "directly_follows",
+    "directly_follows_breakdown",
+]
 
 
 @dataclass(frozen=True)
@@ -90,27 +98,61 @@ def directly_follows(events: ibis.Table, *, activity: str = EVENT) -> DirectlyFo
     >>> graph.start_activities
     (ActivityCount(activity='view', customers=1),)
     """
+    groups = _graphs(events, activity, None)
+    return groups[0][1] if groups else DirectlyFollowsGraph((), (), ())
+
+
+def directly_follows_breakdown(
+    events: ibis.Table, *, by: str, activity: str = EVENT
+) -> Breakdown[DirectlyFollowsGraph]:
+    """:func:`directly_follows` per value of ``by`` (a column of ``events``, e.g. a customer
+    property joined by :func:`~journeymap.analytics.scope.with_breakdown`), in one query.
+
+    A customer belongs to the group of their first event, so every edge, start and end
+    falls in exactly one group and the groups' frequencies add up to the plain graph's.
+
+    >>> import datetime as dt, ibis
+    >>> events = ibis.memtable({"customer_id": ["a", "a", "b", "b"],
+    ...     "event_id": ["1", "2", "3", "4"],
+    ...     "ts": [dt.datetime(2025, 1, 1, h, tzinfo=dt.UTC) for h in (1, 2, 1, 2)],
+    ...     "event": ["view", "buy", "view", "view"], "plan": ["pro", "pro", "free", "free"]})
+    >>> split = directly_follows_breakdown(events, by="plan")
+    >>> [(g, [(e.source, e.target) for e in graph.edges]) for g, graph in split.groups]
+    [('free', [('view', 'view')]), ('pro', [('view', 'buy')])]
+    """
+    return Breakdown(by, tuple(_graphs(with_customer_group(events, by), activity, by)))
+
+
+def _graphs(
+    events: ibis.Table, activity: str, by: str | None
+) -> list[tuple[Any, DirectlyFollowsGraph]]:
+    """One graph per breakdown group (a single ``None`` group without ``by``)."""
     present = events.filter(events[activity].notnull())
     window = ibis.window(group_by=present[CUSTOMER_ID], order_by=customer_order(present))
+    keys = group_keys(by)
+    seconds = epoch_ms(present["ts"]).lead().over(window) - epoch_ms(present["ts"])
     steps = present.select(
         present[CUSTOMER_ID],
+        *keys,
         _activity=present[activity].cast("string"),
         _next=present[activity].cast("string").lead().over(window),
-        _seconds=(epoch_ms(present["ts"]).lead().over(window) - epoch_ms(present["ts"])).cast(
-            "float64"
-        )
-        / 1000.0,
+        _seconds=seconds.cast("float64") / 1000.0,
         _first=ibis.row_number().over(window) == 0,
     )
     # One pass: every (activity, next) pair, where a null "next" marks a customer's last
     # event (the end activities) and the first-event flags sum to the start activities.
-    grouped: Any = steps.group_by(["_activity", "_next"]).agg(
+    grouped: Any = steps.group_by([*keys, "_activity", "_next"]).agg(
         frequency=steps.count(),
         starts=steps["_first"].cast("int64").sum(),
         mean_seconds=steps["_seconds"].mean(),
         median_seconds=steps["_seconds"].quantile(0.5),
     )
     rows = grouped.to_pyarrow().to_pylist()
+    return [(group, _graph(part)) for group, part in split_by_group(rows)]
+
+
+def _graph(rows: list[dict[str, Any]]) -> DirectlyFollowsGraph:
+    """The graph from one group's ``(activity, next)`` rows."""
     starts: dict[str, int] = {}
     for row in rows:
         starts[row["_activity"]] = starts.get(row["_activity"], 0) + int(row["starts"] or 0)

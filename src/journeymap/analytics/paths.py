@@ -16,6 +16,8 @@ import ibis
 import pyarrow as pa
 
 from journeymap.analytics._sequence import customer_order
+from journeymap.analytics.breakdown import Breakdown, aggregate, group_keys, split_by_group
+from journeymap.analytics.scope import with_customer_group
 from journeymap.model.canonical import CUSTOMER_ID, TOUCHPOINT, TS
 
 __all__ = [
@@ -25,8 +27,11 @@ __all__ = [
     "PathFlows",
     "next_touchpoints",
     "next_touchpoints_after",
+    "next_touchpoints_breakdown",
     "path_flows",
+    "path_flows_breakdown",
     "previous_touchpoints",
+    "previous_touchpoints_breakdown",
 ]
 
 
@@ -72,25 +77,33 @@ def _ordered(events: ibis.Table, activity: str) -> tuple[ibis.Table, Any]:
     return present, window
 
 
-def _neighbours(
-    events: ibis.Table, touchpoint: str, activity: str, top: int, direction: str
-) -> Neighbours:
+def _neighbour_rows(
+    events: ibis.Table, touchpoint: str, activity: str, direction: str, by: str | None
+) -> list[dict[str, Any]]:
+    """Per group (with ``by``) and neighbour: occurrences and distinct customers."""
     present, window = _ordered(events, activity)
     value: Any = present[activity].cast("string")
     neighbour = value.lead() if direction == "next" else value.lag()
-    steps = present.select(present[CUSTOMER_ID], _here=value, _there=neighbour.over(window))
-    return _count_neighbours(steps.filter(steps["_here"] == touchpoint), touchpoint, direction, top)
+    steps = present.select(
+        present[CUSTOMER_ID], *group_keys(by), _here=value, _there=neighbour.over(window)
+    )
+    return _count_rows(steps.filter(steps["_here"] == touchpoint), by)
 
 
-def _count_neighbours(
-    hits: ibis.Table, touchpoint: str | None, direction: str, top: int
-) -> Neighbours:
-    counted: Any = hits.group_by("_there").agg(
+def _count_rows(hits: ibis.Table, by: str | None) -> list[dict[str, Any]]:
+    counted: Any = hits.group_by([*group_keys(by), "_there"]).agg(
         occurrences=hits.count(), customers=hits[CUSTOMER_ID].nunique()
     )
-    rows = counted.to_pyarrow().to_pylist()
+    rows: list[dict[str, Any]] = counted.to_pyarrow().to_pylist()
+    return rows
+
+
+def _neighbours(
+    rows: list[dict[str, Any]], touchpoint: str | None, direction: str, top: int
+) -> Neighbours:
+    """The result from one group's counted rows: most occurrences first, shares of the group."""
     total = sum(int(r["occurrences"]) for r in rows)
-    rows.sort(key=lambda r: (-r["occurrences"], r["_there"] is None, r["_there"] or ""))
+    rows = sorted(rows, key=lambda r: (-r["occurrences"], r["_there"] is None, r["_there"] or ""))
     return Neighbours(
         touchpoint=touchpoint,
         direction=direction,
@@ -101,6 +114,19 @@ def _count_neighbours(
             for r in rows[:top]
         ),
         occurrences=total,
+    )
+
+
+def _neighbours_breakdown(
+    events: ibis.Table, touchpoint: str, activity: str, top: int, direction: str, by: str
+) -> Breakdown[Neighbours]:
+    rows = _neighbour_rows(with_customer_group(events, by), touchpoint, activity, direction, by)
+    return Breakdown(
+        by,
+        tuple(
+            (group, _neighbours(part, touchpoint, direction, top))
+            for group, part in split_by_group(rows)
+        ),
     )
 
 
@@ -116,7 +142,33 @@ def next_touchpoints(
     >>> [(n.touchpoint, n.share) for n in next_touchpoints(events, "basket").top]
     [('payment', 0.5), (None, 0.5)]
     """
-    return _neighbours(events, touchpoint, activity, top, "next")
+    rows = _neighbour_rows(events, touchpoint, activity, "next", None)
+    return _neighbours(rows, touchpoint, "next", top)
+
+
+def next_touchpoints_breakdown(
+    events: ibis.Table,
+    touchpoint: str,
+    *,
+    by: str,
+    activity: str = TOUCHPOINT,
+    top: int = 10,
+) -> Breakdown[Neighbours]:
+    """:func:`next_touchpoints` per value of ``by`` (a column of ``events``, e.g. a customer
+    property joined by :func:`~journeymap.analytics.scope.with_breakdown`), in one query.
+
+    A customer belongs to the group of their first event; shares are within each group, and
+    the groups' occurrences and customers add up to the plain call's.
+
+    >>> import datetime as dt, ibis
+    >>> events = ibis.memtable({"customer_id": ["a", "a", "b"], "event_id": ["1", "2", "3"],
+    ...     "ts": [dt.datetime(2025, 1, 1, h, tzinfo=dt.UTC) for h in (1, 2, 1)],
+    ...     "touchpoint": ["basket", "payment", "basket"], "plan": ["pro", "pro", "free"]})
+    >>> split = next_touchpoints_breakdown(events, "basket", by="plan")
+    >>> [(g, [n.touchpoint for n in r.top]) for g, r in split.groups]
+    [('free', [None]), ('pro', ['payment'])]
+    """
+    return _neighbours_breakdown(events, touchpoint, activity, top, "next", by)
 
 
 def previous_touchpoints(
@@ -131,7 +183,20 @@ def previous_touchpoints(
     >>> [n.touchpoint for n in previous_touchpoints(events, "payment").top]
     ['basket']
     """
-    return _neighbours(events, touchpoint, activity, top, "previous")
+    rows = _neighbour_rows(events, touchpoint, activity, "previous", None)
+    return _neighbours(rows, touchpoint, "previous", top)
+
+
+def previous_touchpoints_breakdown(
+    events: ibis.Table,
+    touchpoint: str,
+    *,
+    by: str,
+    activity: str = TOUCHPOINT,
+    top: int = 10,
+) -> Breakdown[Neighbours]:
+    """:func:`previous_touchpoints` per value of ``by``, as :func:`next_touchpoints_breakdown`."""
+    return _neighbours_breakdown(events, touchpoint, activity, top, "previous", by)
 
 
 def next_touchpoints_after(
@@ -168,7 +233,7 @@ def next_touchpoints_after(
     )
     joined = chosen.left_join(first, CUSTOMER_ID)
     hits = joined.select(joined[CUSTOMER_ID], _there=joined["_next"])
-    return _count_neighbours(hits, None, "next", top)
+    return _neighbours(_count_rows(hits, None), None, "next", top)
 
 
 @dataclass(frozen=True)
@@ -221,12 +286,38 @@ def path_flows(
     >>> [(f.depth, f.source, f.target) for f in path_flows(events, "ad").flows]
     [(0, 'ad', 'basket'), (1, 'basket', 'payment')]
     """
+    groups = _flows_by_group(events, start, steps, activity, None)
+    return groups[0][1] if groups else PathFlows(start=start, customers=0, flows=())
+
+
+def path_flows_breakdown(
+    events: ibis.Table, start: str, *, by: str, steps: int = 5, activity: str = TOUCHPOINT
+) -> Breakdown[PathFlows]:
+    """:func:`path_flows` per value of ``by`` (a customer belongs to the group of their
+    first event), in one query; the groups' customers and link counts add up to the plain
+    call's.
+
+    >>> import datetime as dt, ibis
+    >>> events = ibis.memtable({"customer_id": ["a", "a", "b"], "event_id": ["1", "2", "3"],
+    ...     "ts": [dt.datetime(2025, 1, 1, h, tzinfo=dt.UTC) for h in (1, 2, 1)],
+    ...     "touchpoint": ["ad", "basket", "ad"], "plan": ["pro", "pro", "free"]})
+    >>> [(g, f.customers, len(f.flows)) for g, f in path_flows_breakdown(events, "ad", by="plan").groups]
+    [('free', 1, 0), ('pro', 1, 1)]
+    """
+    grouped = with_customer_group(events, by)
+    return Breakdown(by, tuple(_flows_by_group(grouped, start, steps, activity, by)))
+
+
+def _flows_by_group(
+    events: ibis.Table, start: str, steps: int, activity: str, by: str | None
+) -> list[tuple[Any, PathFlows]]:
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}")
     present, window = _ordered(events, activity)
+    keys = group_keys(by)
     value: Any = present[activity].cast("string")
     numbered = present.select(
-        present[CUSTOMER_ID], _value=value, _position=ibis.row_number().over(window)
+        present[CUSTOMER_ID], *keys, _value=value, _position=ibis.row_number().over(window)
     )
     at_start: Any = ibis.ifelse(numbered["_value"] == start, numbered["_position"], None)
     numbered = numbered.mutate(_start=at_start.min().over(group_by=numbered[CUSTOMER_ID]))
@@ -236,16 +327,24 @@ def path_flows(
     links = after.mutate(_target=after["_value"].lead().over(follow))
     links = links.filter(links["_target"].notnull() & (links["_depth"] < steps))
     counted = links.group_by(
-        depth=links["_depth"], source=links["_value"], target=links["_target"]
-    ).agg(customers=links.count())
-    customers = after.filter(after["_depth"] == 0).count().to_pyarrow().as_py()
-    rows = sorted(
-        counted.to_pyarrow().to_pylist(),
-        key=lambda r: (r["depth"], -r["customers"], r["source"], r["target"]),
-    )
+        [*keys, links["_depth"].name("depth"), links["_value"].name("source"),
+         links["_target"].name("target")]
+    ).agg(customers=links.count())  # fmt: skip
+    starts = after.filter(after["_depth"] == 0)
+    entered = aggregate(starts, keys, customers=starts.count())
+    flows = dict(split_by_group(counted.to_pyarrow().to_pylist()))
+    return [
+        (group, _path_flows(start, int(part[0]["customers"]), flows.get(group, [])))
+        for group, part in split_by_group(entered.to_pyarrow().to_pylist())
+        if part[0]["customers"]
+    ]
+
+
+def _path_flows(start: str, customers: int, rows: list[dict[str, Any]]) -> PathFlows:
+    rows = sorted(rows, key=lambda r: (r["depth"], -r["customers"], r["source"], r["target"]))
     return PathFlows(
         start=start,
-        customers=int(customers),
+        customers=customers,
         flows=tuple(
             PathFlow(int(r["depth"]), r["source"], r["target"], int(r["customers"])) for r in rows
         ),

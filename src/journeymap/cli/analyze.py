@@ -241,30 +241,55 @@ def paths(
     channel: ChannelOption = None,
     segment: SegmentOption = None,
     persona: PersonaOption = False,
+    by: ByOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Where customers go after (or come from before) a touchpoint, or the flows from it."""
+    if direction not in ("next", "previous", "flows"):
+        raise typer.BadParameter("--direction must be next, previous or flows")
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
-        if direction == "next":
-            result: HasArrow = analysis.next_touchpoints(
-                journey_id, touchpoint, top=top, scope=scope
+        result = _paths(analysis, journey_id, touchpoint, direction, top, steps, scope, by)
+    title = f"{direction} from {touchpoint}" + (f" by {by}" if by else "")
+    emit_result(result, output=output, title=title)
+
+
+def _paths(
+    analysis: AnalysisService,
+    journey_id: str,
+    touchpoint: str,
+    direction: str,
+    top: int,
+    steps: int,
+    scope: Scope,
+    by: str | None,
+) -> HasArrow:
+    """The paths result for ``direction``, broken down by ``by`` when it is given."""
+    if direction == "flows":
+        if by is not None:
+            return analysis.path_flows_breakdown(
+                journey_id, touchpoint, by=by, steps=steps, scope=scope
             )
-        elif direction == "previous":
-            result = analysis.previous_touchpoints(journey_id, touchpoint, top=top, scope=scope)
-        elif direction == "flows":
-            result = analysis.path_flows(journey_id, touchpoint, steps=steps, scope=scope)
-        else:
-            raise typer.BadParameter("--direction must be next, previous or flows")
-    emit_result(result, output=output, title=f"{direction} from {touchpoint}")
+        return analysis.path_flows(journey_id, touchpoint, steps=steps, scope=scope)
+    if by is not None:
+        split = (
+            analysis.next_touchpoints_breakdown
+            if direction == "next"
+            else analysis.previous_touchpoints_breakdown
+        )
+        return split(journey_id, touchpoint, by=by, top=top, scope=scope)
+    plain = analysis.next_touchpoints if direction == "next" else analysis.previous_touchpoints
+    return plain(journey_id, touchpoint, top=top, scope=scope)
 
 
 @analyze_app.command("variants")
 def variants(
     ctx: typer.Context,
     journey_id: JourneyArgument,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many variants to list.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="How many variants to list (per group with --by).")
+    ] = 20,
     events: Annotated[
         bool, typer.Option("--events", help="Sequences of raw events instead of touchpoints.")
     ] = False,
@@ -273,14 +298,20 @@ def variants(
     channel: ChannelOption = None,
     segment: SegmentOption = None,
     persona: PersonaOption = False,
+    by: ByOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
     """The most common whole journeys (variants) with their customers and share."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
-        result = analysis.variants(journey_id, top=top, by_touchpoint=not events, scope=scope)
-    emit_result(result, output=output, title="Variants")
+        if by is not None:
+            result: HasArrow = analysis.variants_breakdown(
+                journey_id, by=by, top=top, by_touchpoint=not events, scope=scope
+            )
+        else:
+            result = analysis.variants(journey_id, top=top, by_touchpoint=not events, scope=scope)
+    emit_result(result, output=output, title="Variants" + (f" by {by}" if by else ""))
 
 
 @analyze_app.command("dfg")
@@ -295,14 +326,21 @@ def dfg(
     channel: ChannelOption = None,
     segment: SegmentOption = None,
     persona: PersonaOption = False,
+    by: ByOption = None,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
     """The directly-follows graph: each edge with its frequency and mean/median time."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
-        result = analysis.directly_follows(journey_id, by_touchpoint=touchpoints, scope=scope)
-    emit_result(result, output=output, title="Directly-follows graph")
+        if by is not None:
+            result: HasArrow = analysis.directly_follows_breakdown(
+                journey_id, by=by, by_touchpoint=touchpoints, scope=scope
+            )
+        else:
+            result = analysis.directly_follows(journey_id, by_touchpoint=touchpoints, scope=scope)
+    title = "Directly-follows graph" + (f" by {by}" if by else "")
+    emit_result(result, output=output, title=title)
 
 
 @analyze_app.command("conformance")

@@ -22,9 +22,14 @@ from typing import Literal
 
 import ibis
 
+from journeymap.analytics.breakdown import Breakdown
 from journeymap.analytics.cohorts import RetentionCohorts, retention_cohorts
 from journeymap.analytics.conformance import Conformance, conformance
-from journeymap.analytics.dfg import DirectlyFollowsGraph, directly_follows
+from journeymap.analytics.dfg import (
+    DirectlyFollowsGraph,
+    directly_follows,
+    directly_follows_breakdown,
+)
 from journeymap.analytics.funnel import (
     FunnelBreakdown,
     FunnelMode,
@@ -42,18 +47,21 @@ from journeymap.analytics.paths import (
     Neighbours,
     PathFlows,
     next_touchpoints,
+    next_touchpoints_breakdown,
     path_flows,
+    path_flows_breakdown,
     previous_touchpoints,
+    previous_touchpoints_breakdown,
 )
 from journeymap.analytics.reach import Reach, reach
 from journeymap.analytics.returns import Returns, returns
 from journeymap.analytics.scope import Scope, apply_scope, with_breakdown
 from journeymap.analytics.time_to_value import Milestone, TimeToValue, time_to_value
-from journeymap.analytics.variants import Variants, variants
+from journeymap.analytics.variants import Variants, variants, variants_breakdown
 from journeymap.engine import AnalyticsDatabase, ImportSummary, NoEventsError, database_path
 from journeymap.ingest import ColumnMapping, read_customers, read_events
 from journeymap.model import Journey
-from journeymap.model.canonical import TOUCHPOINT
+from journeymap.model.canonical import EVENT, TOUCHPOINT
 from journeymap.services.errors import JourneymapError
 from journeymap.services.workspace import WorkspaceService
 
@@ -283,11 +291,25 @@ class AnalysisService:
         """What customers do right after a touchpoint."""
         return next_touchpoints(self.touchpoint_events(journey_id, scope), touchpoint, top=top)
 
+    def next_touchpoints_breakdown(
+        self, journey_id: str, touchpoint: str, *, by: str, top: int = 10, scope: Scope = Scope()
+    ) -> Breakdown[Neighbours]:
+        """What customers do right after a touchpoint, per value of a customer property."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return next_touchpoints_breakdown(events, touchpoint, by=by, top=top)
+
     def previous_touchpoints(
         self, journey_id: str, touchpoint: str, *, top: int = 10, scope: Scope = Scope()
     ) -> Neighbours:
         """What customers do right before a touchpoint."""
         return previous_touchpoints(self.touchpoint_events(journey_id, scope), touchpoint, top=top)
+
+    def previous_touchpoints_breakdown(
+        self, journey_id: str, touchpoint: str, *, by: str, top: int = 10, scope: Scope = Scope()
+    ) -> Breakdown[Neighbours]:
+        """What customers do right before a touchpoint, per value of a customer property."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return previous_touchpoints_breakdown(events, touchpoint, by=by, top=top)
 
     def path_flows(
         self, journey_id: str, start: str, *, steps: int = 5, scope: Scope = Scope()
@@ -295,25 +317,61 @@ class AnalysisService:
         """Flows from a touchpoint over the next few steps, for a Sankey diagram."""
         return path_flows(self.touchpoint_events(journey_id, scope), start, steps=steps)
 
+    def path_flows_breakdown(
+        self, journey_id: str, start: str, *, by: str, steps: int = 5, scope: Scope = Scope()
+    ) -> Breakdown[PathFlows]:
+        """Flows from a touchpoint, per value of a customer property."""
+        events = self.touchpoint_events(journey_id, scope, by=by)
+        return path_flows_breakdown(events, start, by=by, steps=steps)
+
     def variants(
         self, journey_id: str, *, top: int = 20, by_touchpoint: bool = True, scope: Scope = Scope()
     ) -> Variants:
         """The most common whole journeys (sequences of touchpoints, or of raw events)."""
-        if by_touchpoint:
-            events = self.touchpoint_events(journey_id, scope)
-            events = events.filter(events[TOUCHPOINT].notnull())
-            return variants(events, activity=TOUCHPOINT, top=top)
-        return variants(self.events(scope), top=top)
+        events, activity = self._sequence_events(journey_id, by_touchpoint, scope, None)
+        return variants(events, activity=activity, top=top)
+
+    def variants_breakdown(
+        self,
+        journey_id: str,
+        *,
+        by: str,
+        top: int = 20,
+        by_touchpoint: bool = True,
+        scope: Scope = Scope(),
+    ) -> Breakdown[Variants]:
+        """The most common whole journeys per value of a customer property."""
+        events, activity = self._sequence_events(journey_id, by_touchpoint, scope, by)
+        return variants_breakdown(events, by=by, activity=activity, top=top)
 
     def directly_follows(
         self, journey_id: str, *, by_touchpoint: bool = False, scope: Scope = Scope()
     ) -> DirectlyFollowsGraph:
         """The directly-follows graph of events (or of touchpoints) with frequencies and times."""
+        events, activity = self._sequence_events(journey_id, by_touchpoint, scope, None)
+        return directly_follows(events, activity=activity)
+
+    def directly_follows_breakdown(
+        self,
+        journey_id: str,
+        *,
+        by: str,
+        by_touchpoint: bool = False,
+        scope: Scope = Scope(),
+    ) -> Breakdown[DirectlyFollowsGraph]:
+        """The directly-follows graph per value of a customer property."""
+        events, activity = self._sequence_events(journey_id, by_touchpoint, scope, by)
+        return directly_follows_breakdown(events, by=by, activity=activity)
+
+    def _sequence_events(
+        self, journey_id: str, by_touchpoint: bool, scope: Scope, by: str | None
+    ) -> tuple[ibis.Table, str]:
+        """The events variants and the DFG run on, and their activity column: touchpoint
+        events that matched a touchpoint, or every raw event by its name."""
         if by_touchpoint:
-            events = self.touchpoint_events(journey_id, scope)
-            events = events.filter(events[TOUCHPOINT].notnull())
-            return directly_follows(events, activity=TOUCHPOINT)
-        return directly_follows(self.events(scope))
+            events = self.touchpoint_events(journey_id, scope, by=by)
+            return events.filter(events[TOUCHPOINT].notnull()), TOUCHPOINT
+        return self.events(scope, by=by), EVENT
 
     def conformance(
         self, journey_id: str, *, scope: Scope = Scope(), by: str | None = None
