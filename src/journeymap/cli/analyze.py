@@ -49,7 +49,7 @@ ByOption = Annotated[
 ]
 
 
-def _scope(
+def scope_from_options(
     analysis: AnalysisService,
     journey_id: str,
     start: dt.datetime | None,
@@ -88,7 +88,7 @@ def coverage(
 ) -> None:
     """Event types that no touchpoint of the map covers (the map's gaps), most frequent first."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, None, False)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, None, False)
         result = analysis.coverage(journey_id, scope)
     rows = [
         {"event": c.event, "events": c.events, "unmatched": c.unmatched, "customers": c.customers,
@@ -122,7 +122,7 @@ def reach(
 ) -> None:
     """Customers and events per stage and touchpoint of the journey."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.reach(journey_id, scope, by=by)
     emit_result(result, output=output, title=f"Reach of {journey_id}")
 
@@ -159,7 +159,7 @@ def funnel(
     """A funnel over touchpoints: customers, conversion, drop-off and time per step."""
     touchpoints = [s.strip() for s in steps.split(",") if s.strip()]
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         if by is not None:
             if daily:
                 raise typer.BadParameter("use --daily or --by, not both")
@@ -249,7 +249,7 @@ def paths(
     if direction not in ("next", "previous", "flows"):
         raise typer.BadParameter("--direction must be next, previous or flows")
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = _paths(analysis, journey_id, touchpoint, direction, top, steps, scope, by)
     title = f"{direction} from {touchpoint}" + (f" by {by}" if by else "")
     emit_result(result, output=output, title=title)
@@ -304,7 +304,7 @@ def variants(
 ) -> None:
     """The most common whole journeys (variants) with their customers and share."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         if by is not None:
             result: HasArrow = analysis.variants_breakdown(
                 journey_id, by=by, top=top, by_touchpoint=not events, scope=scope
@@ -332,7 +332,7 @@ def dfg(
 ) -> None:
     """The directly-follows graph: each edge with its frequency and mean/median time."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         if by is not None:
             result: HasArrow = analysis.directly_follows_breakdown(
                 journey_id, by=by, by_touchpoint=touchpoints, scope=scope
@@ -359,7 +359,7 @@ def conformance(
     """How closely customers follow the designed spine: order, skipped stages, backward
     moves, loops and time per stage."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.conformance(journey_id, scope=scope, by=by)
     emit_result(result, output=output, title="Conformance to the spine")
 
@@ -384,7 +384,7 @@ def ttv(
 ) -> None:
     """Time to value: from first touch (or --start) to the value touchpoint, per group."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.time_to_value(
             journey_id, value, start=from_touchpoint, scope=scope, by=by
         )
@@ -416,7 +416,7 @@ def returns(
 ) -> None:
     """Customers who lapse and come back, and the touchpoint that brought them back."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.returns(
             journey_id, lapse_days=lapse_days, activity=activity, scope=scope, by=by
         )
@@ -455,7 +455,7 @@ def cohorts(
 ) -> None:
     """Retention cohorts by first-touch week or month: share still active k periods later."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.cohorts(
             journey_id, period=period, periods=periods, activity=activity, scope=scope, by=by
         )
@@ -477,6 +477,6 @@ def outcomes(
 ) -> None:
     """The journey's named outcomes (converted, churned, returned...) over its customers."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = _scope(analysis, journey_id, start, end, channel, segment, persona)
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         result = analysis.outcomes(journey_id, scope=scope, by=by)
     emit_result(result, output=output, title="Outcomes")

@@ -14,7 +14,8 @@ picks the tables, the journey and the scope.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -62,6 +63,12 @@ from journeymap.engine import AnalyticsDatabase, ImportSummary, NoEventsError, d
 from journeymap.ingest import ColumnMapping, read_customers, read_events
 from journeymap.model import Journey
 from journeymap.model.canonical import EVENT, TOUCHPOINT
+from journeymap.moments import (
+    ExperienceScore,
+    MomentImpacts,
+    experience_score,
+    moment_impacts,
+)
 from journeymap.services.errors import JourneymapError
 from journeymap.services.workspace import WorkspaceService
 
@@ -434,3 +441,45 @@ class AnalysisService:
         """One row per customer, one boolean column per outcome of the journey."""
         journey = self.journey_of(journey_id)
         return outcome_table(self.events(scope), journey.outcomes, customers=self.customers())
+
+    def moment_impacts(
+        self,
+        journey_id: str,
+        *,
+        scope: Scope = Scope(),
+        control_by: str | None = None,
+        fdr: float = 0.05,
+    ) -> MomentImpacts:
+        """Every experience signal of the journey tested against every outcome, ranked, and
+        each moment of truth classified (see :mod:`journeymap.moments.impact`)."""
+        journey = self.journey_of(journey_id)
+        events = self.events(scope, by=control_by)
+        with _as_user_error():
+            return moment_impacts(
+                events, journey, customers=self.customers(), segment=control_by, fdr=fdr
+            )
+
+    def experience_score(
+        self,
+        journey_id: str,
+        *,
+        outcome: str,
+        scope: Scope = Scope(),
+        by: str | None = None,
+    ) -> ExperienceScore:
+        """The experience score for one yes/no outcome, judged on held-out customers."""
+        journey = self.journey_of(journey_id)
+        events = self.events(scope, by=by)
+        with _as_user_error():
+            return experience_score(
+                events, journey, outcome=outcome, customers=self.customers(), segment=by
+            )
+
+
+@contextmanager
+def _as_user_error() -> Iterator[None]:
+    """The analyses say what to fix with ValueError; users of the service get a JourneymapError."""
+    try:
+        yield
+    except ValueError as error:
+        raise JourneymapError(str(error)) from error

@@ -1,0 +1,68 @@
+"""``journeymap moments`` end to end on a demo workspace: rank, verdicts and score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from journeymap.cli.app import app
+from journeymap.services import build_demo
+
+JOURNEY = "bargain-hunter-journey"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("moments") / "demo"
+    build_demo(folder, customers=3000, seed=5)
+    return folder
+
+
+def run(workspace: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, ["--workspace", str(workspace), "moments", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_rank_puts_the_late_parcel_first_for_review_scores(workspace: Path) -> None:
+    rows = json.loads(run(workspace, "rank", JOURNEY, "--outcome", "review-score", "-f", "json"))
+    assert rows[0]["touchpoint"] == "home-delivery"
+    assert rows[0]["signal"] == "late"
+    assert rows[0]["favourable"] is False
+    assert all(row["significant"] for row in rows)
+    everything = json.loads(run(workspace, "rank", JOURNEY, "--all", "--top", "500", "-f", "json"))
+    assert len(everything) > len(rows)
+
+
+def test_verdicts_flag_where_the_map_is_wrong(workspace: Path) -> None:
+    rows = json.loads(
+        run(workspace, "verdicts", JOURNEY, "--disagreements", "--outcome", "repeat-purchase",
+            "-f", "json")
+    )  # fmt: skip
+    notes = {row["touchpoint"]: row["note"] for row in rows}
+    assert notes["order-confirmation"] == (
+        "the map calls this a delighter; the data says a hygiene factor"
+    )
+    assert all(not row["agrees"] for row in rows)
+
+
+def test_score_reports_held_out_auc_against_the_baseline(workspace: Path) -> None:
+    found = json.loads(run(workspace, "score", JOURNEY, "--outcome", "churned", "-f", "json"))
+    assert found["beats_baseline"] is True
+    assert found["auc"] > found["baseline_auc"]
+    assert len(found["calibration"]) == 10
+    assert {"signal", "weight"} <= set(found["weights"][0])
+    table = run(workspace, "score", JOURNEY, "--outcome", "churned")
+    assert "Calibration on held-out customers" in table
+
+
+def test_a_numeric_outcome_cannot_be_scored(workspace: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--workspace", str(workspace), "moments", "score", JOURNEY, "--outcome", "review-score"],
+    )
+    assert result.exit_code != 0
+    assert "numeric" in result.output
