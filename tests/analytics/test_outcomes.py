@@ -227,3 +227,28 @@ def test_a_numeric_outcome_over_a_missing_property_says_which_exist() -> None:
     wrong = REVIEW_SCORE.model_copy(update={"value": "stars"})
     with pytest.raises(ScopeError, match=r"'stars', which the events do not have.*score"):
         outcome_table(ibis.memtable(_scored()), [wrong])
+
+
+def test_an_outcome_among_another_is_measured_on_that_population_only(engine: Any) -> None:
+    churn_among_buyers = Outcome(
+        id="churned",
+        name="Churned",
+        polarity=OutcomePolarity.NEGATIVE,
+        customer_rule="churned == true",
+        among="converted",
+    )
+    outcomes = [OUTCOMES[0], churn_among_buyers]
+    events, customers = engine.table(_log()), engine.table(_customers())
+    table = outcome_table(events, outcomes, customers=customers)
+    rows = {r["customer_id"]: r["churned"] for r in table.to_pyarrow().to_pylist()}
+    # b churned by the CRM flag but never ordered: outside the population, not "churned".
+    assert rows == {"a": False, "b": None, "c": None}
+    summary = outcome_summary(events, outcomes, customers=customers)
+    churn = next(rate for rate in summary.rates if rate.outcome == "churned")
+    assert (churn.customers, churn.count) == (1, 0)
+
+
+def test_a_population_must_be_another_yes_no_outcome() -> None:
+    itself = Outcome(id="o", name="O", event_rule=EventRule(events=["order"]), among="o")
+    with pytest.raises(ValueError, match="another yes/no outcome"):
+        outcome_table(ibis.memtable(_log()), [itself])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from journeymap.analytics import FunnelStep, funnel, match_touchpoints, reach
 from journeymap.engine import AnalyticsDatabase, database_path
 from journeymap.ingest import read_events
 from journeymap.model import EventRule, Journey, Stage, Touchpoint
-from required_services import missing_service
 
 pytestmark = pytest.mark.spark
 
@@ -73,32 +71,10 @@ def _events() -> pa.Table:
     )
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    """The process's Spark session, configured as in tests/analytics (reused if running)."""
-    if shutil.which("java") is None:
-        missing_service("spark", "no java on PATH (install Java 17)")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        missing_service("spark", "pyspark is not installed (pip install 'journeymap[spark]')")
-    running = SparkSession.getActiveSession()
-    warehouse = tempfile.mkdtemp(prefix="journeymap-spark-")
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("journeymap-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", warehouse)
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    if running is None:  # ours: stop it; one the analytics tests share lives on
-        session.stop()
-    shutil.rmtree(warehouse, ignore_errors=True)
+@pytest.fixture
+def spark(spark_session: Any) -> Any:
+    """The suite's shared local Spark session (``tests/engines.py``)."""
+    return spark_session
 
 
 def _warehouse(session: Any) -> Path:

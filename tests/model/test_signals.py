@@ -95,3 +95,20 @@ def test_numeric_outcomes_average_a_property_of_events() -> None:
     assert score.value == "score"
     with pytest.raises(ValidationError, match="give an event_rule and no customer_rule"):
         Outcome(id="o", name="O", customer_rule="churned == true", value="score")
+
+
+@pytest.mark.parametrize(
+    ("among", "message"),
+    [("convertd", "did you mean"), ("churned", "among itself"), ("score", "numeric")],
+)
+def test_an_outcome_is_measured_among_another_yes_no_outcome(among: str, message: str) -> None:
+    outcomes = [
+        Outcome(id="converted", name="Converted", event_rule=EventRule(events=["order"])),
+        Outcome(id="score", name="Score", event_rule=LOW_SCORE, value="score"),
+        Outcome(id="churned", name="Churned", customer_rule="churned == true", among=among),
+    ]
+    journey = _journey().model_copy(update={"outcomes": outcomes})
+    problems = journey_problems(journey, ("journeys", 0), personas=["p"], teams=None)
+    assert len(problems) == 1
+    assert problems[0].location == ("journeys", 0, "outcomes", 2, "among")
+    assert message in (problems[0].message + " " + problems[0].hint).lower()

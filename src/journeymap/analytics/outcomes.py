@@ -10,7 +10,9 @@ An :class:`~journeymap.model.Outcome` holds for a customer when:
 - with both, both must hold.
 
 A numeric outcome (``value``, e.g. a review score) is the mean of that event property over
-the customer's matching events, null for customers with none.
+the customer's matching events, null for customers with none. An outcome measured ``among``
+another (churned among converted customers) is null outside that population, and its rate
+is over the population only.
 
 The population is the customers who have events (after any scope was applied). The
 per-customer table (:func:`outcome_table`) has ``customer_id`` and one column per outcome
@@ -111,6 +113,7 @@ def outcome_summary(
     flags = _flags(events, outcomes, customers, by=by)
     counts = flags.group_by(GROUP).agg(
         customers=flags.count(),
+        **{f"_n_{o.id}": flags[o.id].notnull().sum() for o in outcomes if o.among is not None},
         **{outcome.id: _count(flags[outcome.id], outcome) for outcome in outcomes},
         **{f"_mean_{o.id}": flags[o.id].mean() for o in outcomes if o.value is not None},
     )
@@ -123,7 +126,7 @@ def outcome_summary(
                 name=outcome.name,
                 polarity=outcome.polarity,
                 group=row[GROUP],
-                customers=int(row["customers"]),
+                customers=int(row.get(f"_n_{outcome.id}", row["customers"])),
                 count=int(row[outcome.id] or 0),
                 mean=_mean(row.get(f"_mean_{outcome.id}")),
             )
@@ -179,7 +182,25 @@ def _flags(
         if outcome.customer_rule is not None:
             condition = condition & flags[f"_rule_{outcome.id}"]
         columns[outcome.id] = condition
+    for outcome in outcomes:
+        if outcome.among is not None:
+            # Outside its population the outcome is not "no", it is not measured: null.
+            among = columns[_population_of(outcome, outcomes).id]
+            column = columns[outcome.id]
+            columns[outcome.id] = ibis.ifelse(among, column, ibis.null().cast(column.type()))
     return flags.select(CUSTOMER_ID, GROUP, **columns)
+
+
+def _population_of(outcome: Outcome, outcomes: Sequence[Outcome]) -> Outcome:
+    for candidate in outcomes:
+        if candidate.id == outcome.among and candidate.id != outcome.id:
+            if candidate.value is not None or candidate.among is not None:
+                break
+            return candidate
+    raise ValueError(
+        f"outcome {outcome.id!r} is measured among {outcome.among!r}, which must be another "
+        "yes/no outcome of the same list (not numeric, not itself measured among another)"
+    )
 
 
 def _event_measure(outcome: Outcome, events: ir.Table) -> ir.Scalar:

@@ -83,7 +83,7 @@ SCENARIOS: dict[str, str] = {
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome(id="converted", name="Placed an order", description="The customer placed at least one order.", event_rule=EventRule(events=["order_placed"])),
     Outcome(id="repeat-purchase", name="Bought again", description="A second or later order: the customer was retained.", event_rule=EventRule(events=["order_placed"], where='status == "repeat_order"')),
-    Outcome(id="churned", name="Churned", description="Ordered at least once but not in the last 45 days of the data (the CRM's churn flag).", polarity=OutcomePolarity.NEGATIVE, customer_rule="churned == true"),
+    Outcome(id="churned", name="Churned", description="Ordered at least once but not in the last 45 days of the data (the CRM's churn flag); measured among customers who ordered.", polarity=OutcomePolarity.NEGATIVE, customer_rule="churned == true", among="converted"),
     Outcome(id="returned", name="Came back after a lapse", description="Lapsed for 45 days or more, then ordered again through the win-back email. Not about product returns.", event_rule=EventRule(events=["order_placed"], where='campaign == "we_miss_you"')),
     Outcome(id="promoter", name="Promoter", description="Answered the NPS survey with 9 or 10.", event_rule=EventRule(events=["nps_response"], where="score >= 9")),
     Outcome(id="review-score", name="Review score", description="Mean star rating (1-5) of the customer's product reviews.", event_rule=EventRule(events=["review_submitted"]), value="score"),

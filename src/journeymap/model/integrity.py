@@ -136,6 +136,7 @@ def journey_problems(
         "Touchpoint ids must be unique across all stages of a journey.",
     )
     problems += _signal_problems(journey, at, list(touchpoint_stage))
+    problems += _population_problems(journey, at)
     keyed = {
         ("outcome", "outcomes"): [item.id for item in journey.outcomes],
         ("evidence", "evidence"): [item.id for item in journey.evidence],
@@ -215,4 +216,29 @@ def _signal_problems(journey: Journey, at: Location, touchpoints: list[str]) -> 
                     )
                 elif signal.after not in touchpoints:
                     problems.append(_unknown(where, "touchpoint", signal.after, touchpoints))
+    return problems
+
+
+def _population_problems(journey: Journey, at: Location) -> list[Problem]:
+    """An outcome measured ``among`` another names a different, yes/no outcome."""
+    problems: list[Problem] = []
+    outcomes = {outcome.id: outcome for outcome in journey.outcomes}
+    for index, outcome in enumerate(journey.outcomes):
+        if outcome.among is None:
+            continue
+        where = (*at, "outcomes", index, "among")
+        target = outcomes.get(outcome.among)
+        if target is None:
+            problems.append(_unknown(where, "outcome", outcome.among, list(outcomes)))
+        elif target.id == outcome.id:
+            problems.append(
+                Problem(where, f"outcome {outcome.id!r} is measured among itself",
+                        "Name the outcome that defines who can have it (e.g. converted).")
+            )  # fmt: skip
+        elif target.value is not None or target.among is not None:
+            problems.append(
+                Problem(where, f"outcome {outcome.id!r} is measured among {target.id!r}, "
+                        "which is numeric or itself measured among another outcome",
+                        "Measure it among a plain yes/no outcome such as converted.")
+            )  # fmt: skip
     return problems

@@ -269,6 +269,11 @@ class Outcome(JourneyObject):
         description="Makes the outcome numeric: the event property averaged per customer over "
         "the event_rule's events (e.g. score of review_submitted).",
     )
+    among: Identifier | None = Field(
+        default=None,
+        description="Id of another (yes/no) outcome: only customers with it are measured, "
+        "e.g. churned among converted customers.",
+    )
 
     _check_customer_rule = field_validator("customer_rule")(check_rule_text)
 

@@ -186,15 +186,17 @@ def moment_impacts(
         model = _model(signals, values, segments, sample, binary=not numeric)
         if model.note:
             notes.append(f"{outcome.id}: {model.note}")
+        measured = ~np.isnan(values)  # outside an outcome's population: not measured
         for j, column in enumerate(columns):
-            compare = compare_means if numeric else compare_rates
-            outcome_values = values if numeric else values.astype(bool)
-            drafts.append(
-                (column, outcome, compare(signals[:, j], outcome_values), model.effects.get(j))
-            )
+            lived = signals[measured, j]
+            if numeric:
+                comparison = compare_means(lived, values[measured])
+            else:
+                comparison = compare_rates(lived, values[measured].astype(bool))
+            drafts.append((column, outcome, comparison, model.effects.get(j)))
     qs = q_values([draft[2].p_value for draft in drafts])
     impacts = tuple(
-        _impact(column, outcome, comparison, adjusted, q, fdr, n, matrix[outcome.id])
+        _impact(column, outcome, comparison, adjusted, q, fdr, matrix[outcome.id])
         for (column, outcome, comparison, adjusted), q in zip(drafts, qs, strict=True)
     )
     return MomentImpacts(
@@ -256,7 +258,6 @@ def _impact(
     adjusted: AdjustedEffect | None,
     q: float | None,
     fdr: float,
-    customers: int,
     values: np.ndarray,
 ) -> SignalImpact:
     numeric = outcome.value is not None
@@ -268,7 +269,8 @@ def _impact(
     significant = q is not None and q < fdr and favourable is not None
     if significant and adjusted is not None:
         significant = adjusted.low > null or adjusted.high < null
-    reach_share = comparison.with_signal / customers if customers else 0.0
+    measured = comparison.with_signal + comparison.without_signal
+    reach_share = comparison.with_signal / measured if measured else 0.0
     return SignalImpact(
         touchpoint=column.touchpoint.id,
         signal=column.signal.id,

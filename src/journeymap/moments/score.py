@@ -125,6 +125,9 @@ def experience_score(
     if not columns:
         raise ValueError(f"journey {journey.id!r} has no signals to score")
     table = _customer_table(events, journey, chosen, customers, segment)
+    # Customers outside the outcome's population (``among``) are neither trained nor judged.
+    measured = table[chosen.id].is_valid().to_numpy(zero_copy_only=False)
+    table = table.filter(pa.array(measured))
     signals = np.column_stack(
         [table[c.name].to_numpy(zero_copy_only=False).astype(bool) for c in columns]
     )
@@ -175,8 +178,11 @@ def _customer_table(
     activity = labelled.group_by(CUSTOMER_ID).agg(
         **{_ACTIVITY: labelled[TOUCHPOINT].notnull().cast("int64").sum()}
     )
+    # The outcome, and the one that defines its population (``among``) when it has one.
+    needed = [o for o in journey.outcomes if o.id in (outcome.id, outcome.among)]
+    outcomes = outcome_table(events, needed, customers=customers)
     joined = signal_table(events, journey).inner_join(
-        outcome_table(events, [outcome], customers=customers), CUSTOMER_ID
+        outcomes.select(CUSTOMER_ID, outcome.id), CUSTOMER_ID
     )
     joined = joined.inner_join(activity, CUSTOMER_ID)
     groups = customer_groups(events, segment)
@@ -187,25 +193,32 @@ def _customer_table(
 def _fit(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float]:
     """Logistic regression weights (without the intercept) and the intercept.
 
-    A lightly ridge-penalised fit, so that a signal nobody (or everybody) in the training
-    share lived gets weight 0 instead of breaking the fit.
+    Features with one value for every training customer get weight 0 and stay out of the fit; the
+    rest get a light L1 penalty, raised once if the data separate the outcome perfectly.
     """
     import statsmodels.api as sm  # heavy: only when a score is fitted
 
-    design = np.column_stack([np.ones(labels.size), features.astype(np.float64)])
+    weights = np.zeros(features.shape[1])
     if labels.size == 0 or labels.all() or not labels.any():
-        return np.zeros(features.shape[1]), 0.0
-    penalty = np.full(design.shape[1], 1e-4)
-    penalty[0] = 0.0
+        return weights, 0.0
+    values = features.astype(np.float64)
+    varying = np.flatnonzero(values.min(axis=0) < values.max(axis=0))
+    design = np.column_stack([np.ones(labels.size), features[:, varying].astype(np.float64)])
     model = sm.Logit(labels.astype(np.float64), design)
-    with warnings.catch_warnings():
-        # Convergence chatter of the solver; the held-out AUC is what judges the fit.
-        warnings.simplefilter("ignore")
-        fitted = model.fit_regularized(
-            method="l1", alpha=penalty * labels.size, disp=0, trim_mode="off"
-        )
-    params = np.asarray(fitted.params, dtype=np.float64)
-    return params[1:], float(params[0])
+    for strength in (1e-4, 1e-2):
+        penalty = np.full(design.shape[1], strength * labels.size)
+        penalty[0] = 0.0
+        with warnings.catch_warnings():
+            # Convergence chatter of the solver; the held-out AUC is what judges the fit.
+            warnings.simplefilter("ignore")
+            try:
+                fitted = model.fit_regularized(method="l1", alpha=penalty, disp=0, trim_mode="off")
+            except np.linalg.LinAlgError:
+                continue
+        params = np.asarray(fitted.params, dtype=np.float64)
+        weights[varying] = params[1:]
+        return weights, float(params[0])
+    return weights, float(np.log(labels.mean() / (1 - labels.mean())))
 
 
 def _calibration(linear: np.ndarray, labels: np.ndarray) -> tuple[CalibrationBin, ...]:
