@@ -12,7 +12,7 @@ from journeymap.cli.analyze import analyze_app
 from journeymap.cli.context import CliState, WorkspaceOption
 from journeymap.cli.data_import import import_app
 from journeymap.cli.errors import ReportingGroup
-from journeymap.cli.moments import moments_app
+from journeymap.cli.moments import moments_app, monitor
 
 app = typer.Typer(
     name="journeymap",
@@ -55,6 +55,7 @@ run_demo.register(app)
 app.add_typer(import_app)
 app.add_typer(analyze_app)
 app.add_typer(moments_app)
+app.command("monitor")(monitor)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from journeymap.cli.analyze import (
     PersonaOption,
     SegmentOption,
     ToOption,
+    parse_duration,
     scope_from_options,
 )
 from journeymap.cli.context import WorkspaceOption, workspace_dir
@@ -178,3 +179,64 @@ def _plain(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
+
+
+def monitor(
+    ctx: typer.Context,
+    journey_id: JourneyArgument,
+    steps: Annotated[
+        str, typer.Option("--steps", help="The funnel's touchpoint ids in order, comma-separated.")
+    ],
+    window: Annotated[
+        str, typer.Option("--window", help="Conversion window of the funnel, e.g. 2d.")
+    ] = "2d",
+    period: Annotated[str, typer.Option("--period", help="day or week.")] = "day",
+    alpha: Annotated[
+        float,
+        typer.Option("--alpha", min=1e-12, max=0.1, help="Significance of each drop test."),
+    ] = 0.0001,
+    recent: Annotated[
+        int, typer.Option("--recent", min=1, help="Also list incidents of the last N periods.")
+    ] = 30,
+    start: FromOption = None,
+    end: ToOption = None,
+    channel: ChannelOption = None,
+    segment: SegmentOption = None,
+    persona: PersonaOption = False,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Watch a funnel's steps for outages; exits 1 while an incident is open (for cron or CI).
+
+    Each step's conversion per day (or week) is tested against its rolling baseline; the
+    significant drops, merged into incidents, are listed with their start, end, size and the
+    customers they cost.
+    """
+    touchpoints = [s.strip() for s in steps.split(",") if s.strip()]
+    if len(touchpoints) < 2:
+        raise typer.BadParameter("give at least two touchpoints", param_hint="--steps")
+    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
+        found = analysis.monitor(journey_id, touchpoints, window=parse_duration(window),
+                                 period=period, alpha=alpha, scope=scope)  # fmt: skip
+    last = found.last_complete
+    shown = [
+        i for i in found.incidents if last is None or (last - i.end).days < recent * _days(period)
+    ]
+    rows = [
+        {"step": i.step, "touchpoint": i.name, "start": i.start, "end": i.end,
+         "open": i in found.open_incidents, "baseline_rate": i.baseline_rate,
+         "observed_rate": i.observed_rate, "drop": i.drop,
+         "customers_affected": i.customers_affected, "p_value": i.p_value}
+        for i in shown
+    ]  # fmt: skip
+    columns = ["step", "touchpoint", "start", "end", "open", "baseline_rate", "observed_rate",
+               "drop", "customers_affected", "p_value"]  # fmt: skip
+    title = f"Incidents up to {last} (last complete {period})" if last else "Incidents"
+    emit(rows, columns=columns, output=output, title=title)
+    if found.open_incidents:
+        raise typer.Exit(1)
+
+
+def _days(period: str) -> int:
+    return 7 if period == "week" else 1

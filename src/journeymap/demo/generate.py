@@ -68,16 +68,20 @@ def generate_demo(
     seed: int = 7,
     start: dt.date = DEFAULT_START,
     days: int = 120,
+    outage: bool = True,
     progress: Progress | None = None,
 ) -> DemoManifest:
     """Write the Northwind Home demo data and ``manifest.json`` into ``target``.
+
+    ``outage=False`` leaves out the planted payment outage: a clean log on which outage
+    monitoring must raise no alarm.
 
     >>> manifest = generate_demo(Path("demo"), customers=2_000)  # doctest: +SKIP
     >>> manifest.truth("payment-outage").parameters["dates"]  # doctest: +SKIP
     """
     if customers < 1:
         raise ValueError(f"customers must be at least 1; got {customers}")
-    timeline = Timeline(start, days)
+    timeline = Timeline(start, days, outage)
     ids = IdFormat(customers)
     paths = {name: target / relative for name, relative in FILES.items()}
     for path in paths.values():

@@ -29,10 +29,12 @@ Floats = npt.NDArray[np.floating[Any]]
 
 @dataclass(frozen=True)
 class Timeline:
-    """The observed window of ``days`` days from ``start`` and its outage days."""
+    """The observed window of ``days`` days from ``start`` and its outage days (none when
+    ``outage`` is off: a clean log to measure false alarms on)."""
 
     start: dt.date
     days: int
+    outage: bool = True
 
     def __post_init__(self) -> None:
         if self.days < MINIMUM_DAYS:
@@ -49,6 +51,8 @@ class Timeline:
     @property
     def outage_days(self) -> tuple[int, ...]:
         """Day offsets (0 = ``start``) on which the payment provider fails most attempts."""
+        if not self.outage:
+            return ()
         first = int(self.days * OUTAGE_POSITION)
         return tuple(range(first, first + OUTAGE_LENGTH_DAYS))
 
@@ -74,8 +78,7 @@ class Timeline:
     def in_outage(self, seconds: Floats) -> npt.NDArray[np.bool_]:
         """Whether each moment falls on an outage day."""
         days = np.floor(seconds / DAY)
-        first = self.outage_days[0]
-        result: npt.NDArray[np.bool_] = (days >= first) & (days < first + OUTAGE_LENGTH_DAYS)
+        result: npt.NDArray[np.bool_] = np.isin(days, self.outage_days)
         return result
 
 

@@ -48,6 +48,39 @@ def _by_persona(name: str) -> dict[str, float]:
     return {f"{name}.{p.id}": getattr(p.behaviour, name) for p in PERSONAS}
 
 
+def _outage_truth(timeline: Timeline, seen: dict[str, float]) -> tuple[PlantedTruth, ...]:
+    """The payment outage, when the timeline has one (a clean log has none)."""
+    if not timeline.outage_days:
+        return ()
+    outage = tuple(day.isoformat() for day in timeline.outage_dates)
+    return (
+        PlantedTruth(
+            id="payment-outage",
+            kind="outage",
+            title="Payment provider outage",
+            description=(
+                f"On {', '.join(outage)} the payment provider timed out on most attempts "
+                "(payment_attempt with status failed and error gateway_timeout). Many customers gave up, "
+                "so orders per paying customer dropped on those days; some came back days later."
+            ),
+            touchpoints=("payment", "payment-failure", "order-placed"),
+            events=("payment_attempt", "order_placed"),
+            parameters={
+                "dates": outage,
+                "failure_rate_outage": e.OUTAGE_FAILURE,
+                "failure_rate_other_days": e.EVERYDAY_FAILURE,
+                "error": "gateway_timeout",
+                "retry_within_checkout": e.PAYMENT_RETRY,
+                "comeback_after_failed_checkout": e.FAILED_CHECKOUT_COMEBACK,
+            },
+            expected_effect=f"{e.OUTAGE_FAILURE:.0%} of payment attempts fail on the outage days against {e.EVERYDAY_FAILURE:.0%} on other days.",
+            effect_size=round(e.OUTAGE_FAILURE - e.EVERYDAY_FAILURE, 2),
+            effect_unit="share of payment attempts failing: outage days minus other days",
+            observed=seen,
+        ),
+    )
+
+
 def planted_truths(timeline: Timeline, observed: dict[str, float]) -> tuple[PlantedTruth, ...]:
     """Every planted truth with its parameters and the observed values from ``observed``."""
 
@@ -57,7 +90,6 @@ def planted_truths(timeline: Timeline, observed: dict[str, float]) -> tuple[Plan
     rating_gap = _mean(e.ON_TIME_RATINGS) - _mean(e.LATE_RATINGS)
     late_shares = {f"late_share.{c.name}": c.late_share for c in CARRIER_PROFILES}
     slow_share = math.exp(-(e.SLOW_REFUND_DAYS - e.REFUND_DAYS_MINIMUM) / e.REFUND_DAYS_MEAN_EXTRA)
-    outage = tuple(day.isoformat() for day in timeline.outage_dates)
     return (
         PlantedTruth(
             id="late-delivery",
@@ -103,30 +135,7 @@ def planted_truths(timeline: Timeline, observed: dict[str, float]) -> tuple[Plan
             effect_unit="stars: mean review rating on time minus late",
             observed=seen("late"),
         ),
-        PlantedTruth(
-            id="payment-outage",
-            kind="outage",
-            title="Payment provider outage",
-            description=(
-                f"On {', '.join(outage)} the payment provider timed out on most attempts "
-                "(payment_attempt with status failed and error gateway_timeout). Many customers gave up, "
-                "so orders per paying customer dropped on those days; some came back days later."
-            ),
-            touchpoints=("payment", "payment-failure", "order-placed"),
-            events=("payment_attempt", "order_placed"),
-            parameters={
-                "dates": outage,
-                "failure_rate_outage": e.OUTAGE_FAILURE,
-                "failure_rate_other_days": e.EVERYDAY_FAILURE,
-                "error": "gateway_timeout",
-                "retry_within_checkout": e.PAYMENT_RETRY,
-                "comeback_after_failed_checkout": e.FAILED_CHECKOUT_COMEBACK,
-            },
-            expected_effect=f"{e.OUTAGE_FAILURE:.0%} of payment attempts fail on the outage days against {e.EVERYDAY_FAILURE:.0%} on other days.",
-            effect_size=round(e.OUTAGE_FAILURE - e.EVERYDAY_FAILURE, 2),
-            effect_unit="share of payment attempts failing: outage days minus other days",
-            observed=seen("outage"),
-        ),
+        *_outage_truth(timeline, seen("outage")),
         PlantedTruth(
             id="welcome-call-delighter",
             kind="delighter",

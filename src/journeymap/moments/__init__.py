@@ -5,6 +5,7 @@ table is built inside the engine; the statistics run on that small matrix.
 """
 
 from journeymap.moments.impact import MomentImpacts, MomentVerdict, SignalImpact, moment_impacts
+from journeymap.moments.monitor import Incident, Monitoring, detect_drops, monitor_funnel
 from journeymap.moments.score import (
     CalibrationBin,
     ExperienceScore,
@@ -17,14 +18,18 @@ from journeymap.moments.signals import SignalColumn, journey_signals, signal_col
 __all__ = [
     "CalibrationBin",
     "ExperienceScore",
+    "Incident",
     "MomentBalance",
     "MomentImpacts",
     "MomentVerdict",
+    "Monitoring",
     "SignalColumn",
     "SignalImpact",
+    "detect_drops",
     "experience_score",
     "journey_signals",
     "moment_impacts",
+    "monitor_funnel",
     "roc_auc",
     "signal_column",
     "signal_table",

@@ -66,8 +66,10 @@ from journeymap.model.canonical import EVENT, TOUCHPOINT
 from journeymap.moments import (
     ExperienceScore,
     MomentImpacts,
+    Monitoring,
     experience_score,
     moment_impacts,
+    monitor_funnel,
 )
 from journeymap.services.errors import JourneymapError
 from journeymap.services.workspace import WorkspaceService
@@ -291,6 +293,22 @@ class AnalysisService:
         steps = self.funnel_steps(journey_id, touchpoints)
         events = self.touchpoint_events(journey_id, scope)
         return funnel_by_period(events, steps, window=window, period=period, mode=mode)  # type: ignore[arg-type]
+
+    def monitor(
+        self,
+        journey_id: str,
+        touchpoints: Sequence[str],
+        *,
+        window: dt.timedelta = dt.timedelta(days=2),
+        period: str = "day",
+        alpha: float = 0.0001,
+        scope: Scope = Scope(),
+    ) -> Monitoring:
+        """Each step's conversion per period against its rolling baseline; drops as incidents."""
+        steps = self.funnel_steps(journey_id, touchpoints)
+        events = self.touchpoint_events(journey_id, scope)
+        with _as_user_error():
+            return monitor_funnel(events, steps, window=window, period=period, alpha=alpha)  # type: ignore[arg-type]
 
     def next_touchpoints(
         self, journey_id: str, touchpoint: str, *, top: int = 10, scope: Scope = Scope()
