@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,18 @@ def test_cli_demo_prints_the_summary(tmp_path: Path) -> None:
     assert "Demo workspace ready" in result.output
     assert "late-delivery" in result.output
     assert "data/events.parquet" in result.output
+    # Every command the summary suggests runs on the demo it just built (status 1 from
+    # monitor would only mean "an incident is open").
+    suggested = [
+        shlex.split(line.strip())[1:]
+        for line in result.output.splitlines()
+        if line.strip().startswith("journeymap ")
+    ]
+    assert len(suggested) == 3
+    for command in suggested:
+        ran = CliRunner().invoke(app, ["--workspace", str(tmp_path / "d"), *command])
+        assert ran.exit_code in (0, 1), (command, ran.output)
+        assert ran.exception is None or isinstance(ran.exception, SystemExit), ran.output
 
 
 def test_getting_started_python_example_runs(

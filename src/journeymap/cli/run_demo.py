@@ -58,7 +58,12 @@ def _print_summary(result: DemoResult) -> None:
         f"Next: `cd {result.layout.root.name}`, then `journeymap show`, or measure a map:\n"
         "  journeymap analyze funnel busy-parent-journey "
         "--steps basket,delivery-options,payment --window 2d --daily\n"
-        "See docs/getting-started.md."
+        "  journeymap moments verdicts busy-parent-journey --disagreements\n"
+        "  journeymap monitor busy-parent-journey "
+        "--steps basket,delivery-options,payment,order-placed\n"
+        "See docs/getting-started.md and docs/moments.md.",
+        soft_wrap=True,  # commands stay on one line, ready to copy
+        highlight=False,
     )
 
 
