@@ -66,3 +66,20 @@ def test_a_numeric_outcome_cannot_be_scored(workspace: Path) -> None:
     )
     assert result.exit_code != 0
     assert "numeric" in result.output
+
+
+def test_a_cut_off_splits_observation_and_outcome(workspace: Path) -> None:
+    # The demo runs from 2025-03-03 for 120 days; its churn flag means "no order in the last
+    # 45 days", so the cut-off 45 days before the end lines both windows up.
+    found = json.loads(
+        run(workspace, "score", JOURNEY, "--outcome", "churned", "--observed-before",
+            "2025-05-17", "-f", "json")
+    )  # fmt: skip
+    everything = json.loads(run(workspace, "score", JOURNEY, "--outcome", "churned", "-f", "json"))
+    assert found["test_customers"] < everything["test_customers"]  # buyers before the cut-off
+    assert 0.5 <= found["auc"] <= 1
+    rows = json.loads(
+        run(workspace, "rank", JOURNEY, "--outcome", "churned", "--all",
+            "--observed-before", "2025-05-17", "-f", "json")
+    )  # fmt: skip
+    assert {row["outcome"] for row in rows} == {"churned"}

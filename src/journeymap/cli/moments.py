@@ -40,6 +40,13 @@ FdrOption = Annotated[
     float,
     typer.Option("--fdr", min=0.0001, max=0.5, help="False-discovery rate for 'significant'."),
 ]
+ObservedOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--observed-before",
+        help="Cut-off (UTC): signals from before it, event outcomes from after it.",
+    ),
+]
 ControlOption = Annotated[
     str | None,
     typer.Option(
@@ -59,6 +66,7 @@ def rank(
     top: Annotated[int, typer.Option("--top", min=1, help="Show at most this many rows.")] = 20,
     fdr: FdrOption = 0.05,
     control_by: ControlOption = None,
+    observed_before: ObservedOption = None,
     start: FromOption = None,
     end: ToOption = None,
     channel: ChannelOption = None,
@@ -70,7 +78,10 @@ def rank(
     """Experience signals ranked by impact x reach on each outcome, with their statistics."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
-        found = analysis.moment_impacts(journey_id, scope=scope, control_by=control_by, fdr=fdr)
+        found = analysis.moment_impacts(
+            journey_id, scope=scope, control_by=control_by, fdr=fdr,
+            observed_before=observed_before,
+        )  # fmt: skip
     rows = [impact.row() for impact in found.ranked(outcome) if show_all or impact.significant][
         :top
     ]
@@ -96,6 +107,7 @@ def verdicts(
     ] = False,
     fdr: FdrOption = 0.05,
     control_by: ControlOption = None,
+    observed_before: ObservedOption = None,
     start: FromOption = None,
     end: ToOption = None,
     channel: ChannelOption = None,
@@ -107,7 +119,10 @@ def verdicts(
     """Each moment of truth as the data see it (delighter, hygiene factor...) beside the map."""
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
-        found = analysis.moment_impacts(journey_id, scope=scope, control_by=control_by, fdr=fdr)
+        found = analysis.moment_impacts(
+            journey_id, scope=scope, control_by=control_by, fdr=fdr,
+            observed_before=observed_before,
+        )  # fmt: skip
     rows = [
         {"touchpoint": v.touchpoint, "outcome": v.outcome, "found": v.found.value,
          "on_map": v.on_map.value, "agrees": v.agrees, "evidence": ", ".join(v.evidence),
@@ -127,6 +142,7 @@ def score(
         str, typer.Option("--outcome", help="The yes/no outcome to predict (e.g. churned).")
     ],
     by: ByOption = None,
+    observed_before: ObservedOption = None,
     start: FromOption = None,
     end: ToOption = None,
     channel: ChannelOption = None,
@@ -142,7 +158,9 @@ def score(
     """
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
-        found = analysis.experience_score(journey_id, outcome=outcome, scope=scope, by=by)
+        found = analysis.experience_score(
+            journey_id, outcome=outcome, scope=scope, by=by, observed_before=observed_before
+        )
     summary = {
         "outcome": found.outcome, "auc": found.auc, "baseline_auc": found.baseline_auc,
         "beats_baseline": found.beats_baseline, "training_customers": found.training_customers,

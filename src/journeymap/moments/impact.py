@@ -28,6 +28,7 @@ difference in standard deviations) times the share of customers who lived it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,6 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
-from journeymap.analytics.outcomes import outcome_table
 from journeymap.analytics.scope import GROUP, customer_groups
 from journeymap.model import Journey, MomentKind, Outcome, OutcomePolarity, SignalKind
 from journeymap.model.canonical import CUSTOMER_ID
@@ -50,6 +50,7 @@ from journeymap.moments.statistics import (
     compare_rates,
     q_values,
 )
+from journeymap.moments.windows import observed_events, windowed_outcomes
 
 __all__ = ["MomentImpacts", "MomentVerdict", "SignalImpact", "moment_impacts"]
 
@@ -155,12 +156,15 @@ def moment_impacts(
     fdr: float = 0.05,
     model_customers: int = 200_000,
     seed: int = 0,
+    observed_before: dt.datetime | None = None,
 ) -> MomentImpacts:
     """Test every signal of ``journey`` against every outcome; rank and classify.
 
     ``segment`` names a column of ``events`` (a customer property joined with
     :func:`~journeymap.analytics.scope.with_breakdown`, or the persona) that the adjusted
     models control for; ``customers`` is needed by outcomes with a ``customer_rule``.
+    ``observed_before`` splits time into an observation and an outcome window (see
+    :mod:`journeymap.moments.windows`): signals before it, event outcomes after it.
     """
     columns = journey_signals(journey)
     if not columns:
@@ -172,7 +176,7 @@ def moment_impacts(
         raise ValueError(f"journey {journey.id!r} has no outcomes to test the signals against")
     if not 0 < fdr < 1:
         raise ValueError(f"fdr must be between 0 and 1; got {fdr}")
-    matrix = _matrix(events, journey, columns, customers, segment)
+    matrix = _matrix(events, journey, columns, customers, segment, observed_before)
     signals = np.column_stack([matrix[c.name] for c in columns]).astype(bool)
     segments = matrix.get(GROUP)
     rng = np.random.default_rng(seed)
@@ -215,13 +219,17 @@ def _matrix(
     columns: Sequence[SignalColumn],
     customers: ibis.Table | None,
     segment: str | None,
+    observed_before: dt.datetime | None,
 ) -> dict[str, np.ndarray]:
     """The customers x (signals, outcomes, segment) matrix, computed in the engine."""
-    signals = signal_table(events, journey)
-    outcomes = outcome_table(events, journey.outcomes, customers=customers)
+    observed = observed_events(events, observed_before)
+    signals = signal_table(observed, journey)
+    outcomes = windowed_outcomes(
+        events, journey.outcomes, customers=customers, observed_before=observed_before
+    )
     joined = signals.inner_join(outcomes, CUSTOMER_ID)
     if segment is not None:
-        groups = customer_groups(events, segment)
+        groups = customer_groups(observed, segment)
         joined = joined.left_join(groups, CUSTOMER_ID).drop(f"{CUSTOMER_ID}_right")
     table = joined.to_pyarrow()
     matrix: dict[str, np.ndarray] = {}

@@ -14,6 +14,7 @@ with it: per customer, how many favourable and unfavourable signals they lived.
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from dataclasses import dataclass
 
@@ -23,11 +24,11 @@ import pyarrow as pa
 from scipy import stats
 
 from journeymap.analytics.matching import match_touchpoints
-from journeymap.analytics.outcomes import outcome_table
 from journeymap.analytics.scope import GROUP, customer_groups
 from journeymap.model import Journey, Outcome, OutcomePolarity
 from journeymap.model.canonical import CUSTOMER_ID, TOUCHPOINT
 from journeymap.moments.signals import journey_signals, signal_table
+from journeymap.moments.windows import observed_events, windowed_outcomes
 
 __all__ = ["CalibrationBin", "ExperienceScore", "MomentBalance", "experience_score", "roc_auc"]
 
@@ -113,10 +114,13 @@ def experience_score(
     segment: str | None = None,
     training_share: float = 0.7,
     seed: int = 0,
+    observed_before: dt.datetime | None = None,
 ) -> ExperienceScore:
     """Fit the score for one yes/no ``outcome`` of ``journey`` and judge it on held-out customers.
 
     ``segment`` (a column of ``events``, e.g. the persona) groups the balance of moments.
+    With ``observed_before``, signals and activity come from before it and event outcomes
+    from after it (:mod:`journeymap.moments.windows`): a score that predicts, not describes.
     """
     chosen = _outcome(journey, outcome)
     if not 0 < training_share < 1:
@@ -124,7 +128,7 @@ def experience_score(
     columns = journey_signals(journey)
     if not columns:
         raise ValueError(f"journey {journey.id!r} has no signals to score")
-    table = _customer_table(events, journey, chosen, customers, segment)
+    table = _customer_table(events, journey, chosen, customers, segment, observed_before)
     # Customers outside the outcome's population (``among``) are neither trained nor judged.
     measured = table[chosen.id].is_valid().to_numpy(zero_copy_only=False)
     table = table.filter(pa.array(measured))
@@ -172,20 +176,24 @@ def _customer_table(
     outcome: Outcome,
     customers: ibis.Table | None,
     segment: str | None,
+    observed_before: dt.datetime | None,
 ) -> pa.Table:
     """Signals, the outcome, touchpoint activity and the segment per customer, in the engine."""
-    labelled = match_touchpoints(events, journey)
+    observed = observed_events(events, observed_before)
+    labelled = match_touchpoints(observed, journey)
     activity = labelled.group_by(CUSTOMER_ID).agg(
         **{_ACTIVITY: labelled[TOUCHPOINT].notnull().cast("int64").sum()}
     )
     # The outcome, and the one that defines its population (``among``) when it has one.
     needed = [o for o in journey.outcomes if o.id in (outcome.id, outcome.among)]
-    outcomes = outcome_table(events, needed, customers=customers)
-    joined = signal_table(events, journey).inner_join(
+    outcomes = windowed_outcomes(
+        events, needed, customers=customers, observed_before=observed_before
+    )
+    joined = signal_table(observed, journey).inner_join(
         outcomes.select(CUSTOMER_ID, outcome.id), CUSTOMER_ID
     )
     joined = joined.inner_join(activity, CUSTOMER_ID)
-    groups = customer_groups(events, segment)
+    groups = customer_groups(observed, segment)
     joined = joined.left_join(groups, CUSTOMER_ID).drop(f"{CUSTOMER_ID}_right")
     return joined.order_by(CUSTOMER_ID).to_pyarrow()
 

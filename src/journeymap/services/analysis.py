@@ -467,6 +467,7 @@ class AnalysisService:
         scope: Scope = Scope(),
         control_by: str | None = None,
         fdr: float = 0.05,
+        observed_before: dt.datetime | None = None,
     ) -> MomentImpacts:
         """Every experience signal of the journey tested against every outcome, ranked, and
         each moment of truth classified (see :mod:`journeymap.moments.impact`)."""
@@ -474,7 +475,12 @@ class AnalysisService:
         events = self.events(scope, by=control_by)
         with _as_user_error():
             return moment_impacts(
-                events, journey, customers=self.customers(), segment=control_by, fdr=fdr
+                events,
+                journey,
+                customers=self.customers(),
+                segment=control_by,
+                fdr=fdr,
+                observed_before=observed_before,
             )
 
     def experience_score(
@@ -484,13 +490,19 @@ class AnalysisService:
         outcome: str,
         scope: Scope = Scope(),
         by: str | None = None,
+        observed_before: dt.datetime | None = None,
     ) -> ExperienceScore:
         """The experience score for one yes/no outcome, judged on held-out customers."""
         journey = self.journey_of(journey_id)
         events = self.events(scope, by=by)
         with _as_user_error():
             return experience_score(
-                events, journey, outcome=outcome, customers=self.customers(), segment=by
+                events,
+                journey,
+                outcome=outcome,
+                customers=self.customers(),
+                segment=by,
+                observed_before=observed_before,
             )
 
 
