@@ -4,7 +4,8 @@ Generates the demo (cached), then prints, for the first demo journey, the signif
 moments per outcome, the verdicts that disagree with the map, and the experience score's
 held-out AUC against the activity-count baseline, over the whole history and with an
 observation window that ends 45 days before the log does (where the CRM churn flag's window
-starts). Timings are printed too. These are the numbers docs/ROADMAP.md quotes::
+starts); the adjusted models control for the persona. Timings are printed too. These are
+the numbers benchmarks/README.md quotes::
 
     .venv/bin/python benchmarks/moments_on_demo.py --events 1000000
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 import ibis
 from analytics_vs_oracles import demo_log
 
+from journeymap.analytics.scope import with_breakdown
 from journeymap.demo import demo_workspace
 from journeymap.moments import experience_score, moment_impacts
 
@@ -36,14 +38,15 @@ def main() -> None:
     parquet = demo_log(args.cache, args.events)
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
-    events = con.read_parquet(parquet)
     customers = con.read_parquet(parquet.with_name("customers.parquet"))
+    events = with_breakdown(con.read_parquet(parquet), customers, "persona_truth")
     end = events.ts.max().to_pyarrow().as_py()
     journey = demo_workspace().journeys[0]
     for cut in (None, end - dt.timedelta(days=45)):
         label = "whole history" if cut is None else f"observed before {cut:%Y-%m-%d}"
         started = time.perf_counter()
-        found = moment_impacts(events, journey, customers=customers, observed_before=cut)
+        found = moment_impacts(events, journey, customers=customers, observed_before=cut,
+                               segment="persona_truth")  # fmt: skip
         print(f"\n## {label}: {found.customers:,} customers, {time.perf_counter() - started:.1f} s")
         for outcome in OUTCOMES:
             top = [i for i in found.ranked(outcome) if i.significant][:5]

@@ -3,7 +3,7 @@
 ``workspaces()`` builds workspaces that pass both pydantic validation and
 :func:`journeymap.model.find_problems`: ids match the Identifier pattern and are unique
 where the model demands it, every reference (persona, owner team, evidence stage and
-touchpoint, opportunity touchpoints) resolves, rules parse, and the model's own invariants
+touchpoint, opportunity touchpoints, funnel steps) resolves, rules parse, and the model's own invariants
 (impact rank needs a moment, confirmed needs confirmers...) hold. Text includes what YAML,
 JSON and SQL like to get wrong: ``yes``, ``null``, ``1.0``, ``#``, leading spaces, line
 breaks of every kind, non-ASCII and astral characters.
@@ -27,6 +27,7 @@ from journeymap.model import (
     Evidence,
     EvidenceSource,
     ExperienceSignal,
+    Funnel,
     Impact,
     Journey,
     MomentKind,
@@ -442,6 +443,19 @@ def opportunities(
 
 
 @st.composite
+def funnels(draw: st.DrawFn, funnel_id: str, touchpoint_ids: Sequence[str]) -> Funnel:
+    """A funnel through two or more distinct ``touchpoint_ids`` (at least two needed)."""
+    steps = draw(st.lists(st.sampled_from(touchpoint_ids), min_size=2, max_size=4, unique=True))
+    return Funnel(
+        id=funnel_id,
+        name=draw(names()),
+        description=draw(texts()),
+        steps=steps,
+        window_hours=draw(st.floats(0.01, 10**4, allow_nan=False)),
+    )
+
+
+@st.composite
 def journeys(
     draw: st.DrawFn,
     journey_id: str,
@@ -480,6 +494,7 @@ def journeys(
         for index, stage_id in enumerate(stage_ids)
     ]
     evidence_ids = draw(unique_identifiers(max_size=2)) if journey_stages else []
+    funnel_ids = draw(unique_identifiers(max_size=2)) if len(touchpoint_ids) >= 2 else []
     return Journey(
         id=journey_id,
         name=draw(names()),
@@ -488,6 +503,7 @@ def journeys(
         expectations=draw(short_lists()),
         stages=journey_stages,
         outcomes=[draw(outcomes(oid)) for oid in draw(unique_identifiers(max_size=2))],
+        funnels=[draw(funnels(fid, touchpoint_ids)) for fid in funnel_ids],
         evidence=[draw(evidence(eid, journey_stages)) for eid in evidence_ids],
         opportunities=[
             draw(opportunities(oid, touchpoint_ids, team_ids))

@@ -83,3 +83,43 @@ def test_a_cut_off_splits_observation_and_outcome(workspace: Path) -> None:
             "--observed-before", "2025-05-17", "-f", "json")
     )  # fmt: skip
     assert {row["outcome"] for row in rows} == {"churned"}
+
+
+def test_each_ranked_moment_names_its_evidence_and_can_carry_examples(workspace: Path) -> None:
+    rows = json.loads(
+        run(workspace, "rank", JOURNEY, "--outcome", "review-score", "--top", "1",
+            "--examples", "2", "--observed-before", "45d", "-f", "json")
+    )  # fmt: skip
+    (row,) = rows
+    assert row["evidence"] == (
+        f"journeymap moments evidence {JOURNEY} home-delivery:late --outcome review-score "
+        "--observed-before 45d"
+    )
+    assert len(row["examples"]) == 2
+    assert all("Home delivery [lived]" in example["path"] for example in row["examples"])
+
+
+def test_evidence_shows_the_customers_behind_a_moment(workspace: Path) -> None:
+    command = ["evidence", JOURNEY, "home-delivery:late", "--outcome", "churned",
+               "--observed-before", "45d"]  # fmt: skip
+    found = json.loads(run(workspace, *command, "--examples", "2", "-f", "json"))
+    assert found["side"] == "worse"
+    assert found["lived_by"] >= len(found["examples"]) == 2
+    for example in found["examples"]:
+        assert example["outcome"] is True
+        assert next(step["touchpoint"] for step in example["steps"] if step["lived"]) == (
+            "Home delivery"
+        )
+    table = run(workspace, *command)
+    assert "customers lived it, worse churned than the rest" in table
+
+
+def test_bad_signals_and_cut_offs_are_explained(workspace: Path) -> None:
+    runner = CliRunner()
+    base = ["--workspace", str(workspace), "moments"]
+    unknown = runner.invoke(app, [*base, "evidence", JOURNEY, "home-delivery:lost"])
+    assert unknown.exit_code != 0
+    assert "no signal 'home-delivery:lost'" in unknown.output
+    bad_cut = runner.invoke(app, [*base, "rank", JOURNEY, "--observed-before", "soon"])
+    assert bad_cut.exit_code != 0
+    assert "neither a time" in bad_cut.output

@@ -16,6 +16,7 @@ from journeymap.model import (
     EventRule,
     Evidence,
     ExperienceSignal,
+    Funnel,
     Journey,
     Opportunity,
     Outcome,
@@ -58,6 +59,7 @@ def test_the_walk_reaches_every_model_of_a_workspace() -> None:
         Emotion,
         EventRule,
         Outcome,
+        Funnel,
         Evidence,
         Validation,
         Opportunity,
@@ -85,6 +87,7 @@ def test_ids_share_one_description_so_editors_explain_them_alike() -> None:
     assert sorted(ids) == [
         "Evidence",
         "ExperienceSignal",
+        "Funnel",
         "Journey",
         "Opportunity",
         "Outcome",

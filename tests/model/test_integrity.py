@@ -87,6 +87,7 @@ def test_every_broken_reference_is_reported_with_its_location() -> None:
         Evidence(id="e2", source=EvidenceSource.SURVEY, text="x", stage="help", touchpoint="pay")
     )
     journey.opportunities[0].touchpoints.append("ghost")
+    journey.opportunities[0].outcome = "happiness"
     problems = {(p.location, p.message.split(" (")[0]) for p in find_problems(workspace)}
     assert problems == {
         (("journeys", 0, "persona"), "unknown persona 'retiree'"),
@@ -96,6 +97,7 @@ def test_every_broken_reference_is_reported_with_its_location() -> None:
         (("journeys", 0, "evidence", 1, "stage"), "unknown stage 'nowhere'"),
         (("journeys", 0, "evidence", 2, "stage"), "touchpoint 'pay' is in stage 'buy', not 'help'"),
         (("journeys", 0, "opportunities", 0, "touchpoints", 1), "unknown touchpoint 'ghost'"),
+        (("journeys", 0, "opportunities", 0, "outcome"), "unknown outcome 'happiness'"),
     }
 
 

@@ -167,3 +167,30 @@ def test_a_journey_without_signals_says_how_to_add_them() -> None:
     bare = JOURNEY.model_copy(update={"stages": [Stage(id="s", name="S")]})
     with pytest.raises(ValueError, match="has no signals"):
         moment_impacts(ibis.memtable(planted_log(10, 1)), bare)
+
+
+def test_a_narrowed_signal_is_compared_with_the_touchpoints_other_customers() -> None:
+    # 600 of 1,000 customers get a parcel, 100 of them late: "late" is judged against the
+    # 500 parcels on time, not against the 400 customers who never had one.
+    rows: dict[str, list[object]] = {"customer_id": [], "ts": [], "event": [],
+                                     "promised_date": [], "delivered_date": [], "score": []}  # fmt: skip
+    for c in range(1000):
+        events = [("delivery", c < 100)] if c < 600 else []
+        events.append(("repeat_order" if c % 2 else "goodbye", False))
+        for event, late in events:
+            rows["customer_id"].append(f"c{c:04d}")
+            rows["ts"].append(T0 + dt.timedelta(days=len(rows["ts"]) % 7))
+            rows["event"].append(event)
+            promised = T0.date() if event == "delivery" else None
+            rows["promised_date"].append(promised)
+            rows["delivered_date"].append(
+                promised + dt.timedelta(days=2 if late else 0) if promised else None
+            )
+            rows["score"].append(None)
+    table = pa.table({**rows, "score": pa.array(rows["score"], pa.int64())})
+    found = moment_impacts(ibis.memtable(table), JOURNEY)
+    late = next(i for i in found.impacts if i.column == "delivery:late" and i.outcome == "repeat")
+    welcome = next(i for i in found.impacts if i.column == "welcome:had" and i.outcome == "repeat")
+    assert (late.comparison.with_signal, late.comparison.without_signal) == (100, 500)
+    assert welcome.comparison.without_signal == 1000  # a plain "happened": against everyone
+    assert late.reach_share == pytest.approx(0.1)  # the share of everyone, for the rank

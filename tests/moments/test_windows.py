@@ -11,7 +11,7 @@ from test_impact import JOURNEY, T0, planted_log
 
 from journeymap.model import EventRule, ExperienceSignal, MomentKind, Outcome, Stage, Touchpoint
 from journeymap.moments import experience_score, moment_impacts
-from journeymap.moments.windows import windowed_outcomes
+from journeymap.moments.windows import exposure_table, resolve_cut_off, windowed_outcomes
 
 CUT = T0 + dt.timedelta(hours=300)
 
@@ -87,3 +87,30 @@ def test_the_score_with_a_window_does_not_use_the_leak() -> None:
     assert whole.auc > 0.95  # the leak predicts perfectly
     assert windowed.weights["thanks:had"] == 0.0
     assert 0.6 < windowed.auc < whole.auc
+
+
+def test_exposure_is_tenure_recency_and_events_up_to_the_window_end(engine: Any) -> None:
+    day = dt.timedelta(days=1)
+    events = engine.table(
+        pa.table(
+            {
+                "customer_id": ["a", "a", "a", "b"],
+                "ts": [T0, T0 + 2 * day, T0 + 9 * day, T0 + 4 * day],
+                "event": ["visit", "order", "order", "visit"],
+            }
+        )
+    )
+    cut = T0 + 5 * day  # a's third event is after it: not observed
+    rows = exposure_table(events, cut).order_by("customer_id").to_pyarrow().to_pylist()
+    assert [(r["customer_id"], r["_tenure_days"], r["_recency_days"], r["_events"])
+            for r in rows] == [("a", 5.0, 3.0, 2), ("b", 1.0, 1.0, 1)]  # fmt: skip
+    whole = exposure_table(events, None).order_by("customer_id").to_pyarrow().to_pylist()
+    assert [(r["_tenure_days"], r["_recency_days"]) for r in whole] == [(9.0, 0.0), (5.0, 5.0)]
+
+
+def test_a_cut_off_can_count_back_from_the_last_event() -> None:
+    events = ibis.memtable({"customer_id": ["a"], "ts": [T0 + dt.timedelta(days=50)]})
+    assert resolve_cut_off(events, dt.timedelta(days=45)) == T0 + dt.timedelta(days=5)
+    naive = dt.datetime(2025, 1, 1)
+    assert resolve_cut_off(events, naive) == naive.replace(tzinfo=dt.UTC)
+    assert resolve_cut_off(events, None) is None

@@ -389,8 +389,8 @@ def _float(value: object) -> float | None:
     return None if value is None else float(cast(float, value))
 
 
-Period = Literal["day", "week", "month"]
-_TRUNCATE: dict[str, str] = {"day": "D", "week": "W", "month": "M"}
+Period = Literal["hour", "day", "week", "month"]
+_TRUNCATE: dict[str, str] = {"hour": "h", "day": "D", "week": "W", "month": "M"}
 
 
 @dataclass(frozen=True)
@@ -398,6 +398,7 @@ class FunnelPeriod:
     """One step's numbers for the customers who entered the funnel in one period."""
 
     period: dt.date
+    """The period's first day; for hours, its first moment (an aware UTC ``datetime``)."""
     step: int
     name: str
     entered: int
@@ -444,10 +445,11 @@ def funnel_by_period(
     mode: FunnelMode | str = FunnelMode.ORDERED,
     exclusions: Sequence[FunnelExclusion] = (),
 ) -> FunnelPeriods:
-    """The funnel per day, week or month of entry: spot the day a step broke.
+    """The funnel per hour, day, week or month of entry: spot the day a step broke.
 
     Customers are grouped by the (UTC) period of the step-1 event of their reported chain,
     so a payment outage shows as a dip in the payment step's conversion on those days.
+    Days, weeks and months are dates; hours are aware UTC datetimes.
 
     >>> import datetime as dt, ibis
     >>> events = ibis.memtable({"customer_id": ["a", "a", "b"], "event_id": ["1", "2", "3"],
@@ -463,8 +465,8 @@ def funnel_by_period(
     plan = make_plan(steps, window, mode, exclusions)
     customers = funnel_customers(events, steps, window=window, mode=mode, exclusions=exclusions)
     entered = customers.filter(customers[step_column(1)].notnull())
-    first: Any = entered[step_column(1)]
-    grouped = entered.group_by(_period=first.truncate(_TRUNCATE[period]).date()).agg(
+    first: Any = entered[step_column(1)].truncate(_TRUNCATE[period])
+    grouped = entered.group_by(_period=first if period == "hour" else first.date()).agg(
         **{
             f"n{i}": entered[step_column(i + 1)].notnull().cast("int64").sum()
             for i in range(len(plan.steps))
@@ -476,7 +478,7 @@ def funnel_by_period(
             previous = plan.previous_required(i)
             rows.append(
                 FunnelPeriod(
-                    period=row["_period"],
+                    period=_utc(row["_period"]),
                     step=i + 1,
                     name=step.name,
                     entered=int(row["n0"]),
@@ -485,3 +487,12 @@ def funnel_by_period(
                 )
             )
     return FunnelPeriods(period, tuple(rows))
+
+
+def _utc(period: dt.date) -> dt.date:
+    """Hours as aware UTC datetimes whatever the engine returns (Spark gives naive ones)."""
+    if not isinstance(period, dt.datetime):
+        return period
+    if period.tzinfo is None:
+        return period.replace(tzinfo=dt.UTC)
+    return period.astimezone(dt.UTC)

@@ -12,7 +12,9 @@ from journeymap.cli.analyze import analyze_app
 from journeymap.cli.context import CliState, WorkspaceOption
 from journeymap.cli.data_import import import_app
 from journeymap.cli.errors import ReportingGroup
-from journeymap.cli.moments import moments_app, monitor
+from journeymap.cli.moments import moments_app
+from journeymap.cli.monitor import monitor
+from journeymap.cli.opportunities import opportunities_app
 
 app = typer.Typer(
     name="journeymap",
@@ -55,6 +57,7 @@ run_demo.register(app)
 app.add_typer(import_app)
 app.add_typer(analyze_app)
 app.add_typer(moments_app)
+app.add_typer(opportunities_app)
 app.command("monitor")(monitor)
 
 

@@ -24,6 +24,7 @@ from journeymap.cli.analyze import (
 )
 from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import FORMAT_OPTION, OutputFormat, emit
+from journeymap.moments import CutOff
 from journeymap.services.analysis import AnalysisService
 
 moments_app = typer.Typer(
@@ -41,12 +42,33 @@ FdrOption = Annotated[
     typer.Option("--fdr", min=0.0001, max=0.5, help="False-discovery rate for 'significant'."),
 ]
 ObservedOption = Annotated[
-    dt.datetime | None,
+    str | None,
     typer.Option(
         "--observed-before",
-        help="Cut-off (UTC): signals from before it, event outcomes from after it.",
+        help="Cut-off: a UTC time (2025-05-01) or a duration back from the last event (45d); "
+        "signals from before it, event outcomes from after it.",
     ),
 ]
+
+
+def parse_cut_off(text: str | None) -> CutOff | None:
+    """``--observed-before``: ``45d`` (back from the last event) or an ISO date or time."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    try:
+        return parse_duration(text)
+    except typer.BadParameter:
+        raise typer.BadParameter(
+            f"{text!r} is neither a time (2025-05-01, 2025-05-01T12:00) nor a duration back "
+            "from the last event (45d, 12h, 2w)",
+            param_hint="--observed-before",
+        ) from None
+
+
 ControlOption = Annotated[
     str | None,
     typer.Option(
@@ -64,6 +86,16 @@ def rank(
         bool, typer.Option("--all", help="Also list signals without significant evidence.")
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Show at most this many rows.")] = 20,
+    examples: Annotated[
+        int,
+        typer.Option(
+            "--examples",
+            min=0,
+            max=20,
+            help="Per ranked moment, this many example customers who lived it (with the "
+            "outcome it goes with) and their paths.",
+        ),
+    ] = 0,
     fdr: FdrOption = 0.05,
     control_by: ControlOption = None,
     observed_before: ObservedOption = None,
@@ -75,26 +107,114 @@ def rank(
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Experience signals ranked by impact x reach on each outcome, with their statistics."""
+    """Experience signals ranked by impact x reach on each outcome, with their statistics.
+
+    Each row names the command that shows its evidence (``journeymap moments evidence``);
+    ``--examples N`` puts N example customers and their paths in the rows themselves.
+    """
+    cut_off = parse_cut_off(observed_before)
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         found = analysis.moment_impacts(
-            journey_id, scope=scope, control_by=control_by, fdr=fdr,
-            observed_before=observed_before,
-        )  # fmt: skip
-    rows = [impact.row() for impact in found.ranked(outcome) if show_all or impact.significant][
-        :top
-    ]
+            journey_id, scope=scope, control_by=control_by, fdr=fdr, observed_before=cut_off
+        )
+        chosen = [i for i in found.ranked(outcome) if show_all or i.significant][:top]
+        rows = []
+        for impact in chosen:
+            row = impact.row()
+            row["evidence"] = _evidence_command(journey_id, impact.column, impact.outcome,
+                                               observed_before)  # fmt: skip
+            if examples:
+                evidence = analysis.moment_evidence(
+                    journey_id, impact.column, outcome=impact.outcome, examples=examples,
+                    scope=scope, observed_before=cut_off,
+                )  # fmt: skip
+                stories = [
+                    {"customer_id": e.customer_id, "outcome": e.outcome, "path": e.text()}
+                    for e in evidence.examples
+                ]
+                row["examples"] = (
+                    stories
+                    if output is not OutputFormat.TABLE
+                    else "\n".join(f"{e.customer_id}: {e.text()}" for e in evidence.examples)
+                )
+            rows.append(row)
     columns = ["touchpoint", "signal", "outcome", "reach", "outcome_with", "outcome_without",
                "lift", "effect", "effect_low", "effect_high", "q_value", "adjusted_effect",
                "favourable", "significant", "score"]  # fmt: skip
     if output is not OutputFormat.TABLE:
         columns = list(rows[0]) if rows else columns
+    elif examples:
+        columns.append("examples")
     title = f"Moments ranked by impact ({found.customers:,} customers, FDR {fdr:g})"
     emit(rows, columns=columns, output=output, title=title)
     if output is OutputFormat.TABLE:
         for note in found.notes:
             typer.echo(f"note: {note}", err=True)
+        if rows:
+            typer.echo(f"evidence: {rows[0]['evidence']}", err=True)
+
+
+def _evidence_command(journey_id: str, signal: str, outcome: str, observed: str | None) -> str:
+    """The command that shows the customers behind a ranked moment."""
+    window = f" --observed-before {observed}" if observed else ""
+    return f"journeymap moments evidence {journey_id} {signal} --outcome {outcome}{window}"
+
+
+@moments_app.command("evidence")
+def evidence(
+    ctx: typer.Context,
+    journey_id: JourneyArgument,
+    signal: Annotated[
+        str, typer.Argument(help="The signal as touchpoint:signal (e.g. home-delivery:late).")
+    ],
+    outcome: OutcomeOption = None,
+    examples: Annotated[
+        int, typer.Option("--examples", min=1, max=100, help="How many example customers.")
+    ] = 3,
+    around: Annotated[
+        int,
+        typer.Option(
+            "--around", min=0, max=100, help="Touchpoint events shown before and after the moment."
+        ),
+    ] = 6,
+    observed_before: ObservedOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    channel: ChannelOption = None,
+    segment: SegmentOption = None,
+    persona: PersonaOption = False,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Example customers who lived a moment, and their paths around it.
+
+    With ``--outcome``, the examples also had the outcome the moment goes with (churned
+    after a late parcel; bought again after a welcome call): the stories behind a rank.
+    """
+    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
+        found = analysis.moment_evidence(
+            journey_id, signal, outcome=outcome, examples=examples, around=around, scope=scope,
+            observed_before=parse_cut_off(observed_before),
+        )  # fmt: skip
+    if output is OutputFormat.JSON:
+        emit_json({
+            "signal": found.signal, "outcome": found.outcome, "side": found.side,
+            "lived_by": found.lived_by,
+            "examples": [
+                {"customer_id": e.customer_id, "outcome": e.outcome,
+                 "skipped_before": e.skipped_before, "skipped_after": e.skipped_after,
+                 "steps": [vars(step) for step in e.steps]}
+                for e in found.examples
+            ],
+        })  # fmt: skip
+        return
+    rows = [{"customer_id": e.customer_id, "outcome": e.outcome, "path": e.text()}
+            for e in found.examples]  # fmt: skip
+    side = f", {found.side} {found.outcome} than the rest" if found.side else ""
+    title = f"{found.signal}: {found.lived_by:,} customers lived it{side}"
+    emit(rows, columns=["customer_id", "outcome", "path"], output=output, title=title)
 
 
 @moments_app.command("verdicts")
@@ -121,7 +241,7 @@ def verdicts(
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         found = analysis.moment_impacts(
             journey_id, scope=scope, control_by=control_by, fdr=fdr,
-            observed_before=observed_before,
+            observed_before=parse_cut_off(observed_before),
         )  # fmt: skip
     rows = [
         {"touchpoint": v.touchpoint, "outcome": v.outcome, "found": v.found.value,
@@ -159,7 +279,11 @@ def score(
     with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
         scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
         found = analysis.experience_score(
-            journey_id, outcome=outcome, scope=scope, by=by, observed_before=observed_before
+            journey_id,
+            outcome=outcome,
+            scope=scope,
+            by=by,
+            observed_before=parse_cut_off(observed_before),
         )
     summary = {
         "outcome": found.outcome, "auc": found.auc, "baseline_auc": found.baseline_auc,
@@ -197,64 +321,3 @@ def _plain(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
-
-
-def monitor(
-    ctx: typer.Context,
-    journey_id: JourneyArgument,
-    steps: Annotated[
-        str, typer.Option("--steps", help="The funnel's touchpoint ids in order, comma-separated.")
-    ],
-    window: Annotated[
-        str, typer.Option("--window", help="Conversion window of the funnel, e.g. 2d.")
-    ] = "2d",
-    period: Annotated[str, typer.Option("--period", help="day or week.")] = "day",
-    alpha: Annotated[
-        float,
-        typer.Option("--alpha", min=1e-12, max=0.1, help="Significance of each drop test."),
-    ] = 0.0001,
-    recent: Annotated[
-        int, typer.Option("--recent", min=1, help="Also list incidents of the last N periods.")
-    ] = 30,
-    start: FromOption = None,
-    end: ToOption = None,
-    channel: ChannelOption = None,
-    segment: SegmentOption = None,
-    persona: PersonaOption = False,
-    output: OutputFormat = FORMAT_OPTION,
-    workspace: WorkspaceOption = None,
-) -> None:
-    """Watch a funnel's steps for outages; exits 1 while an incident is open (for cron or CI).
-
-    Each step's conversion per day (or week) is tested against its rolling baseline; the
-    significant drops, merged into incidents, are listed with their start, end, size and the
-    customers they cost.
-    """
-    touchpoints = [s.strip() for s in steps.split(",") if s.strip()]
-    if len(touchpoints) < 2:
-        raise typer.BadParameter("give at least two touchpoints", param_hint="--steps")
-    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
-        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
-        found = analysis.monitor(journey_id, touchpoints, window=parse_duration(window),
-                                 period=period, alpha=alpha, scope=scope)  # fmt: skip
-    last = found.last_complete
-    shown = [
-        i for i in found.incidents if last is None or (last - i.end).days < recent * _days(period)
-    ]
-    rows = [
-        {"step": i.step, "touchpoint": i.name, "start": i.start, "end": i.end,
-         "open": i in found.open_incidents, "baseline_rate": i.baseline_rate,
-         "observed_rate": i.observed_rate, "drop": i.drop,
-         "customers_affected": i.customers_affected, "p_value": i.p_value}
-        for i in shown
-    ]  # fmt: skip
-    columns = ["step", "touchpoint", "start", "end", "open", "baseline_rate", "observed_rate",
-               "drop", "customers_affected", "p_value"]  # fmt: skip
-    title = f"Incidents up to {last} (last complete {period})" if last else "Incidents"
-    emit(rows, columns=columns, output=output, title=title)
-    if found.open_incidents:
-        raise typer.Exit(1)
-
-
-def _days(period: str) -> int:
-    return 7 if period == "week" else 1

@@ -58,9 +58,10 @@ def _print_summary(result: DemoResult) -> None:
         f"Next: `cd {result.layout.root.name}`, then `journeymap show`, or measure a map:\n"
         "  journeymap analyze funnel busy-parent-journey "
         "--steps basket,delivery-options,payment --window 2d --daily\n"
-        "  journeymap moments verdicts busy-parent-journey --disagreements\n"
-        "  journeymap monitor busy-parent-journey "
-        "--steps basket,delivery-options,payment,order-placed\n"
+        "  journeymap moments rank busy-parent-journey --observed-before 45d "
+        "--control-by persona_truth --top 8\n"
+        "  journeymap opportunities suggest busy-parent-journey --by carrier --top 5\n"
+        "  journeymap monitor busy-parent-journey\n"
         "See docs/getting-started.md and docs/moments.md.",
         soft_wrap=True,  # commands stay on one line, ready to copy
         highlight=False,

@@ -106,6 +106,8 @@ IMPACT_RANKS: dict[str, tuple[str, ...]] = {
 
 
 SIGNALS: dict[str, tuple[ExperienceSignal, ...]] = {
+    "social-ad": (ExperienceSignal(id="spring-sale", name="Came through the spring sale ad",
+                                   where='campaign == "spring_sale"'),),
     "payment": (ExperienceSignal(id="paid", name="Payment went through"),),
     "payment-failure": (ExperienceSignal(id="declined", name="Payment declined or timed out"),),
     "order-confirmation": (ExperienceSignal(id="confirmed", name="Got the confirmation email"),),

@@ -24,6 +24,7 @@ from journeymap.model import (
     EventRule,
     Evidence,
     EvidenceSource,
+    Funnel,
     Impact,
     Journey,
     Opportunity,
@@ -82,12 +83,17 @@ SCENARIOS: dict[str, str] = {
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome(id="converted", name="Placed an order", description="The customer placed at least one order.", event_rule=EventRule(events=["order_placed"])),
-    Outcome(id="repeat-purchase", name="Bought again", description="A second or later order: the customer was retained.", event_rule=EventRule(events=["order_placed"], where='status == "repeat_order"')),
+    Outcome(id="repeat-purchase", name="Bought again", description="A second or later order: the customer was retained; measured among customers who ordered.", event_rule=EventRule(events=["order_placed"], where='status == "repeat_order"'), among="converted"),
     Outcome(id="churned", name="Churned", description="Ordered at least once but not in the last 45 days of the data (the CRM's churn flag); measured among customers who ordered.", polarity=OutcomePolarity.NEGATIVE, customer_rule="churned == true", among="converted"),
     Outcome(id="returned", name="Came back after a lapse", description="Lapsed for 45 days or more, then ordered again through the win-back email. Not about product returns.", event_rule=EventRule(events=["order_placed"], where='campaign == "we_miss_you"')),
     Outcome(id="promoter", name="Promoter", description="Answered the NPS survey with 9 or 10.", event_rule=EventRule(events=["nps_response"], where="score >= 9")),
     Outcome(id="review-score", name="Review score", description="Mean star rating (1-5) of the customer's product reviews.", event_rule=EventRule(events=["review_submitted"]), value="score"),
 )  # fmt: skip
+
+FUNNELS: tuple[Funnel, ...] = (
+    Funnel(id="checkout", name="Checkout", description="From the basket to the confirmation email: the steps the payment provider's outage breaks.", steps=["basket", "delivery-options", "payment", "order-placed", "order-confirmation"], window_hours=48),
+)  # fmt: skip
+"""What the team watches: ``journeymap monitor`` checks every step of these for outages."""
 
 
 def _evidence(persona: str) -> list[Evidence]:
@@ -330,6 +336,7 @@ def demo_workspace() -> Workspace:
                 expectations=list(goals),
                 stages=_stages(profile.id),
                 outcomes=[outcome.model_copy(deep=True) for outcome in OUTCOMES],
+                funnels=[funnel.model_copy(deep=True) for funnel in FUNNELS],
                 evidence=_evidence(profile.id),
                 opportunities=_opportunities(profile.id),
             )

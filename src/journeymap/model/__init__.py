@@ -20,6 +20,7 @@ from journeymap.model.enums import (
     ValidationStatus,
 )
 from journeymap.model.evidence import Evidence, Validation
+from journeymap.model.funnel import Funnel
 from journeymap.model.integrity import Problem, find_problems
 from journeymap.model.journey import (
     Emotion,
@@ -43,6 +44,7 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "ExperienceSignal",
+    "Funnel",
     "Identifier",
     "Impact",
     "Journey",

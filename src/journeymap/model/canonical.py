@@ -36,3 +36,28 @@ STAGE_INDEX: Final = "stage_index"
 """0-based position of that stage in the spine."""
 TOUCHPOINT_INDEX: Final = "touchpoint_index"
 """0-based position of the touchpoint in spine order (stage by stage)."""
+
+# The feedback table: one row per piece of customer text (an e-mail, a ticket, a review, a
+# survey answer), linked to a customer and a time like an event.
+FEEDBACK_ID: Final = "feedback_id"
+"""A unique id per item: the source's (Message-ID, review id...) or a hash of its content."""
+SOURCE: Final = "source"
+"""What kind of feedback: one of :data:`FEEDBACK_SOURCES`."""
+SUBJECT: Final = "subject"
+"""The e-mail subject or review title; text, may be null."""
+TEXT: Final = "text"
+"""The customer's own words: quoted replies and signatures stripped, personal data redacted."""
+RATING: Final = "rating"
+"""The customer's score where the source has one (stars 1-5, NPS 0-10, CSAT 1-5); may be null."""
+THREAD_ID: Final = "thread_id"
+"""Items of one conversation share it (an e-mail thread, a ticket); may be null."""
+
+FEEDBACK_COLUMNS: Final = (FEEDBACK_ID, CUSTOMER_ID, TS, SOURCE, SUBJECT, TEXT, RATING, THREAD_ID)
+"""The fixed columns of the feedback table, in order; properties (order id, product...) follow."""
+
+FEEDBACK_SOURCES: Final = ("email", "ticket", "review", "nps", "csat", "survey")
+"""The kinds of feedback; the rating's scale follows from it (review and csat 1-5, nps 0-10)."""
+RATING_SCALES: Final = {"review": (1, 5), "csat": (1, 5), "nps": (0, 10)}
+"""The valid range of ``rating`` per source; other sources have no rating."""
+RAW_TEXT: Final = "raw_text"
+"""The text before personal data was redacted; only stored where the workspace opts in."""

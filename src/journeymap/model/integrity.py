@@ -137,8 +137,10 @@ def journey_problems(
     )
     problems += _signal_problems(journey, at, list(touchpoint_stage))
     problems += _population_problems(journey, at)
+    problems += _funnel_problems(journey, at, list(touchpoint_stage))
     keyed = {
         ("outcome", "outcomes"): [item.id for item in journey.outcomes],
+        ("funnel", "funnels"): [item.id for item in journey.funnels],
         ("evidence", "evidence"): [item.id for item in journey.evidence],
         ("opportunity", "opportunities"): [item.id for item in journey.opportunities],
     }
@@ -187,6 +189,11 @@ def journey_problems(
         if teams is not None and opportunity.owner_team and opportunity.owner_team not in teams:
             problems.append(
                 _unknown((*location, "owner_team"), "team", opportunity.owner_team, teams)
+            )
+        outcomes = [outcome.id for outcome in journey.outcomes]
+        if opportunity.outcome is not None and opportunity.outcome not in outcomes:
+            problems.append(
+                _unknown((*location, "outcome"), "outcome", opportunity.outcome, outcomes)
             )
     return problems
 
@@ -241,4 +248,15 @@ def _population_problems(journey: Journey, at: Location) -> list[Problem]:
                         "which is numeric or itself measured among another outcome",
                         "Measure it among a plain yes/no outcome such as converted.")
             )  # fmt: skip
+    return problems
+
+
+def _funnel_problems(journey: Journey, at: Location, touchpoints: list[str]) -> list[Problem]:
+    """Every step of a declared funnel is a touchpoint of the journey."""
+    problems: list[Problem] = []
+    for f_index, funnel in enumerate(journey.funnels):
+        for s_index, step in enumerate(funnel.steps):
+            if step not in touchpoints:
+                where = (*at, "funnels", f_index, "steps", s_index)
+                problems.append(_unknown(where, "touchpoint", step, touchpoints))
     return problems

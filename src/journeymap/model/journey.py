@@ -18,6 +18,7 @@ from journeymap.model.enums import (
     StakeholderTier,
 )
 from journeymap.model.evidence import Evidence
+from journeymap.model.funnel import Funnel
 from journeymap.model.opportunity import Opportunity
 from journeymap.model.persona import check_rule_text
 
@@ -308,6 +309,10 @@ class Journey(JourneyObject):
         default_factory=list,
         description="Results the analytics measure (converted, churned, promoter...).",
     )
+    funnels: list[Funnel] = Field(
+        default_factory=list,
+        description="Touchpoint sequences the team measures and monitors (e.g. checkout).",
+    )
     evidence: list[Evidence] = Field(
         default_factory=list, description="Observations that back or question the map."
     )
@@ -327,6 +332,13 @@ class Journey(JourneyObject):
             if stage.id == stage_id:
                 return stage
         raise KeyError(stage_id)
+
+    def funnel(self, funnel_id: str) -> Funnel:
+        """The declared funnel with this id; ``KeyError`` if there is none."""
+        for funnel in self.funnels:
+            if funnel.id == funnel_id:
+                return funnel
+        raise KeyError(funnel_id)
 
     def touchpoint(self, touchpoint_id: str) -> Touchpoint:
         """The touchpoint with this id; ``KeyError`` if there is none."""

@@ -1,11 +1,21 @@
-"""Opportunities: improvements the team commits to, owned and linked to touchpoints."""
+"""Opportunities: improvements the team commits to, owned and linked to touchpoints.
+
+Most are written by the team; some start as suggestions from the data (``journeymap
+opportunities suggest``) and, once accepted, say so in ``source`` and keep the outcome they
+should move and the gain the evidence promised, so that the map shows why they are there.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
 from journeymap.model._base import ID_DESCRIPTION, Identifier, JourneyObject
 from journeymap.model.enums import Impact, OpportunityStatus
+
+OpportunitySource = Literal["team", "suggested"]
+"""Who proposed an opportunity: the team, or the data (an accepted suggestion)."""
 
 
 class Opportunity(JourneyObject):
@@ -24,4 +34,18 @@ class Opportunity(JourneyObject):
     status: OpportunityStatus = Field(
         default=OpportunityStatus.IDEA,
         description="Where it stands: idea, planned, in_progress, done or dropped.",
+    )
+    source: OpportunitySource = Field(
+        default="team",
+        description="Who proposed it: team, or suggested (accepted from the data's "
+        "opportunity backlog).",
+    )
+    outcome: Identifier | None = Field(
+        default=None,
+        description="Id of the journey outcome it should move (churned, repeat-purchase...).",
+    )
+    expected_gain: float | None = Field(
+        default=None,
+        description="The gain the evidence promised, in the outcome's unit: customers for a "
+        "yes/no outcome (churners avoided), points for a numeric one (review stars).",
     )

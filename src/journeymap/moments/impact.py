@@ -40,7 +40,12 @@ import pyarrow as pa
 from journeymap.analytics.scope import GROUP, customer_groups
 from journeymap.model import Journey, MomentKind, Outcome, OutcomePolarity, SignalKind
 from journeymap.model.canonical import CUSTOMER_ID
-from journeymap.moments.signals import SignalColumn, journey_signals, signal_table
+from journeymap.moments.signals import (
+    SignalColumn,
+    journey_signals,
+    reach_column,
+    signal_table,
+)
 from journeymap.moments.statistics import (
     AdjustedEffect,
     AdjustedModel,
@@ -50,7 +55,16 @@ from journeymap.moments.statistics import (
     compare_rates,
     q_values,
 )
-from journeymap.moments.windows import observed_events, windowed_outcomes
+from journeymap.moments.windows import (
+    EXPOSURE_COLUMNS,
+    CutOff,
+    exposure_table,
+    observed_events,
+    resolve_cut_off,
+    windowed_outcomes,
+)
+
+EXPOSURE = "_exposure"
 
 __all__ = ["MomentImpacts", "MomentVerdict", "SignalImpact", "moment_impacts"]
 
@@ -156,15 +170,18 @@ def moment_impacts(
     fdr: float = 0.05,
     model_customers: int = 200_000,
     seed: int = 0,
-    observed_before: dt.datetime | None = None,
+    observed_before: CutOff | None = None,
 ) -> MomentImpacts:
     """Test every signal of ``journey`` against every outcome; rank and classify.
 
     ``segment`` names a column of ``events`` (a customer property joined with
     :func:`~journeymap.analytics.scope.with_breakdown`, or the persona) that the adjusted
     models control for; ``customers`` is needed by outcomes with a ``customer_rule``.
-    ``observed_before`` splits time into an observation and an outcome window (see
-    :mod:`journeymap.moments.windows`): signals before it, event outcomes after it.
+    ``observed_before`` (a time, or a timedelta counted back from the last event) splits
+    time into an observation and an outcome window (see :mod:`journeymap.moments.windows`):
+    signals before it, event outcomes after it. The adjusted models also control for each
+    customer's tenure and recency in the observation window
+    (:func:`~journeymap.moments.windows.exposure_table`).
     """
     columns = journey_signals(journey)
     if not columns:
@@ -176,32 +193,40 @@ def moment_impacts(
         raise ValueError(f"journey {journey.id!r} has no outcomes to test the signals against")
     if not 0 < fdr < 1:
         raise ValueError(f"fdr must be between 0 and 1; got {fdr}")
-    matrix = _matrix(events, journey, columns, customers, segment, observed_before)
+    cut_off = resolve_cut_off(events, observed_before)
+    matrix = _matrix(events, journey, columns, customers, segment, cut_off)
     signals = np.column_stack([matrix[c.name] for c in columns]).astype(bool)
     segments = matrix.get(GROUP)
+    controls = _controls(matrix, columns)
     rng = np.random.default_rng(seed)
     n = signals.shape[0]
     sample = np.sort(rng.choice(n, model_customers, replace=False)) if n > model_customers else None
-    drafts: list[tuple[SignalColumn, Outcome, Comparison, AdjustedEffect | None]] = []
-    notes = []
+    drafts: list[tuple[SignalColumn, Outcome, Comparison, AdjustedEffect | None, float]] = []
+    notes = [
+        _whole_history_note(o) for o in journey.outcomes if cut_off is None and o.customer_rule
+    ]
     for outcome in journey.outcomes:
         values = matrix[outcome.id]
         numeric = outcome.value is not None
-        model = _model(signals, values, segments, sample, binary=not numeric)
+        model = _model(signals, values, segments, controls, sample, binary=not numeric)
         if model.note:
             notes.append(f"{outcome.id}: {model.note}")
         measured = ~np.isnan(values)  # outside an outcome's population: not measured
         for j, column in enumerate(columns):
-            lived = signals[measured, j]
+            compared = measured
+            if column.narrowed:  # against the touchpoint's other customers, not everyone
+                compared = measured & matrix[reach_column(column.touchpoint.id)]
+            lived = signals[compared, j]
             if numeric:
-                comparison = compare_means(lived, values[measured])
+                comparison = compare_means(lived, values[compared])
             else:
-                comparison = compare_rates(lived, values[measured].astype(bool))
-            drafts.append((column, outcome, comparison, model.effects.get(j)))
+                comparison = compare_rates(lived, values[compared].astype(bool))
+            reach_share = float(signals[measured, j].mean()) if measured.any() else 0.0
+            drafts.append((column, outcome, comparison, model.effects.get(j), reach_share))
     qs = q_values([draft[2].p_value for draft in drafts])
     impacts = tuple(
-        _impact(column, outcome, comparison, adjusted, q, fdr, matrix[outcome.id])
-        for (column, outcome, comparison, adjusted), q in zip(drafts, qs, strict=True)
+        _impact(column, outcome, comparison, adjusted, q, fdr, matrix[outcome.id], reach_share)
+        for (column, outcome, comparison, adjusted, reach_share), q in zip(drafts, qs, strict=True)
     )
     return MomentImpacts(
         impacts=impacts,
@@ -223,21 +248,29 @@ def _matrix(
 ) -> dict[str, np.ndarray]:
     """The customers x (signals, outcomes, segment) matrix, computed in the engine."""
     observed = observed_events(events, observed_before)
-    signals = signal_table(observed, journey)
+    signals = signal_table(observed, journey, reach=True)
     outcomes = windowed_outcomes(
         events, journey.outcomes, customers=customers, observed_before=observed_before
     )
     joined = signals.inner_join(outcomes, CUSTOMER_ID)
+    joined = joined.inner_join(exposure_table(observed, observed_before), CUSTOMER_ID)
     if segment is not None:
         groups = customer_groups(observed, segment)
         joined = joined.left_join(groups, CUSTOMER_ID).drop(f"{CUSTOMER_ID}_right")
     table = joined.to_pyarrow()
     matrix: dict[str, np.ndarray] = {}
-    for column in columns:
-        matrix[column.name] = table[column.name].to_numpy(zero_copy_only=False).astype(bool)
+    reached = [
+        reach_column(tp) for tp in dict.fromkeys(c.touchpoint.id for c in columns if c.narrowed)
+    ]
+    for name in [column.name for column in columns] + reached:
+        matrix[name] = table[name].to_numpy(zero_copy_only=False).astype(bool)
     for outcome in journey.outcomes:
         values = table[outcome.id].to_numpy(zero_copy_only=False)
         matrix[outcome.id] = values.astype(np.float64)
+    matrix[EXPOSURE] = np.column_stack(
+        [np.log1p(table[name].to_numpy(zero_copy_only=False).astype(np.float64))
+         for name in EXPOSURE_COLUMNS]
+    )  # fmt: skip
     if segment is not None:
         labels = table[GROUP].to_pylist()
         codes = {value: code for code, value in enumerate(sorted(set(labels), key=str))}
@@ -245,18 +278,42 @@ def _matrix(
     return matrix
 
 
+def _whole_history_note(outcome: Outcome) -> str:
+    return (
+        f"{outcome.id}: a customer property read as it is now, against signals from the whole "
+        "history; recent signals (a parcel still on its way) then mark recent customers. Set "
+        "an observation window (observed_before, e.g. 45 days: the window the flag is "
+        "decided in) so signals come from before it"
+    )
+
+
+def _controls(matrix: dict[str, np.ndarray], columns: Sequence[SignalColumn]) -> np.ndarray:
+    """What the adjusted models control for besides the signals and the segment: each
+    customer's exposure (log tenure, recency, events) and, for touchpoints whose signals are
+    all narrowed, whether the customer reached the touchpoint at all, so that a narrowed
+    signal's adjusted effect is against the touchpoint's other customers too."""
+    plain = {c.touchpoint.id for c in columns if not c.narrowed}
+    reached = [
+        matrix[reach_column(tp)].astype(np.float64)
+        for tp in dict.fromkeys(c.touchpoint.id for c in columns if c.narrowed)
+        if tp not in plain
+    ]
+    return np.column_stack([matrix[EXPOSURE], *reached])
+
+
 def _model(
     signals: np.ndarray,
     values: np.ndarray,
     segments: np.ndarray | None,
+    controls: np.ndarray,
     sample: np.ndarray | None,
     *,
     binary: bool,
 ) -> AdjustedModel:
     if sample is not None:
-        signals, values = signals[sample], values[sample]
+        signals, values, controls = signals[sample], values[sample], controls[sample]
         segments = None if segments is None else segments[sample]
-    return adjusted_effects(signals, values, segments, binary=binary)
+    return adjusted_effects(signals, values, segments, binary=binary, controls=controls)
 
 
 def _impact(
@@ -267,6 +324,7 @@ def _impact(
     q: float | None,
     fdr: float,
     values: np.ndarray,
+    reach_share: float,
 ) -> SignalImpact:
     numeric = outcome.value is not None
     null = 0.0 if numeric else 1.0
@@ -277,8 +335,6 @@ def _impact(
     significant = q is not None and q < fdr and favourable is not None
     if significant and adjusted is not None:
         significant = adjusted.low > null or adjusted.high < null
-    measured = comparison.with_signal + comparison.without_signal
-    reach_share = comparison.with_signal / measured if measured else 0.0
     return SignalImpact(
         touchpoint=column.touchpoint.id,
         signal=column.signal.id,

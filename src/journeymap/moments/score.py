@@ -28,7 +28,12 @@ from journeymap.analytics.scope import GROUP, customer_groups
 from journeymap.model import Journey, Outcome, OutcomePolarity
 from journeymap.model.canonical import CUSTOMER_ID, TOUCHPOINT
 from journeymap.moments.signals import journey_signals, signal_table
-from journeymap.moments.windows import observed_events, windowed_outcomes
+from journeymap.moments.windows import (
+    CutOff,
+    observed_events,
+    resolve_cut_off,
+    windowed_outcomes,
+)
 
 __all__ = ["CalibrationBin", "ExperienceScore", "MomentBalance", "experience_score", "roc_auc"]
 
@@ -114,12 +119,12 @@ def experience_score(
     segment: str | None = None,
     training_share: float = 0.7,
     seed: int = 0,
-    observed_before: dt.datetime | None = None,
+    observed_before: CutOff | None = None,
 ) -> ExperienceScore:
     """Fit the score for one yes/no ``outcome`` of ``journey`` and judge it on held-out customers.
 
     ``segment`` (a column of ``events``, e.g. the persona) groups the balance of moments.
-    With ``observed_before``, signals and activity come from before it and event outcomes
+    With ``observed_before`` (a time, or a timedelta back from the last event), signals and activity come from before it and event outcomes
     from after it (:mod:`journeymap.moments.windows`): a score that predicts, not describes.
     """
     chosen = _outcome(journey, outcome)
@@ -128,7 +133,8 @@ def experience_score(
     columns = journey_signals(journey)
     if not columns:
         raise ValueError(f"journey {journey.id!r} has no signals to score")
-    table = _customer_table(events, journey, chosen, customers, segment, observed_before)
+    cut_off = resolve_cut_off(events, observed_before)
+    table = _customer_table(events, journey, chosen, customers, segment, cut_off)
     # Customers outside the outcome's population (``among``) are neither trained nor judged.
     measured = table[chosen.id].is_valid().to_numpy(zero_copy_only=False)
     table = table.filter(pa.array(measured))

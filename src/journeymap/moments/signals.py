@@ -19,7 +19,7 @@ customer, ever leaves the engine for the statistics.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -32,7 +32,16 @@ from journeymap.analytics.rules import compile_rule
 from journeymap.model import ExperienceSignal, Journey, SignalKind, Touchpoint
 from journeymap.model.canonical import CUSTOMER_ID, EVENT, TS
 
-__all__ = ["SignalColumn", "journey_signals", "signal_column", "signal_table"]
+__all__ = [
+    "SignalColumn",
+    "eligible_column",
+    "journey_signals",
+    "lived_events",
+    "reach_column",
+    "signal_column",
+    "signal_events",
+    "signal_table",
+]
 
 _HOUR_MS = 3_600_000
 
@@ -40,6 +49,12 @@ _HOUR_MS = 3_600_000
 def signal_column(touchpoint: str, signal: str) -> str:
     """The column of :func:`signal_table` for one signal: ``touchpoint:signal``."""
     return f"{touchpoint}:{signal}"
+
+
+def reach_column(touchpoint: str) -> str:
+    """The column of ``signal_table(..., reach=True)`` that says the customer had any event
+    of the touchpoint: ``touchpoint:*`` (no signal id can contain ``*``)."""
+    return f"{touchpoint}:*"
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,13 @@ class SignalColumn:
         """The column name (see :func:`signal_column`)."""
         return signal_column(self.touchpoint.id, self.signal.id)
 
+    @property
+    def narrowed(self) -> bool:
+        """True when the signal is a part of its touchpoint's events (late, failed, negative
+        feedback, or a ``where``): it is then compared with the touchpoint's other customers,
+        not with everyone (a late parcel against the parcels on time)."""
+        return self.signal.kind is not SignalKind.HAPPENED or self.signal.where is not None
+
 
 def journey_signals(journey: Journey) -> tuple[SignalColumn, ...]:
     """Every signal of the journey's touchpoints, in spine order."""
@@ -65,9 +87,10 @@ def journey_signals(journey: Journey) -> tuple[SignalColumn, ...]:
     )
 
 
-def signal_table(events: ibis.Table, journey: Journey) -> ibis.Table:
+def signal_table(events: ibis.Table, journey: Journey, *, reach: bool = False) -> ibis.Table:
     """``customer_id`` and one boolean column per signal of ``journey`` (never null), for
-    every customer with events.
+    every customer with events; with ``reach``, also a :func:`reach_column` per touchpoint
+    with a :attr:`~SignalColumn.narrowed` signal.
 
     >>> import datetime as dt, ibis
     >>> from journeymap.model import EventRule, ExperienceSignal, Journey, Stage, Touchpoint
@@ -84,6 +107,38 @@ def signal_table(events: ibis.Table, journey: Journey) -> ibis.Table:
     [('a', False), ('b', True)]
     """
     columns = journey_signals(journey)
+    marked = _marked(events, journey, columns)
+    reached = {
+        reach_column(tp_id): marked[_at(tp_id)].any().fill_null(False)
+        for tp_id in dict.fromkeys(c.touchpoint.id for c in columns if c.narrowed)
+    }
+    return marked.group_by(CUSTOMER_ID).agg(
+        **{column.name: _lived(marked, column).any().fill_null(False) for column in columns},
+        **(reached if reach else {}),
+    )
+
+
+LIVED = "_lived"
+"""The column :func:`lived_events` adds."""
+
+
+def lived_events(events: ibis.Table, journey: Journey, column: str) -> ibis.Table:
+    """``events`` plus a boolean column ``_lived``: whether the customer lived the signal
+    ``column`` (``touchpoint:signal``) at that event. The evidence behind a moment (which
+    order came late, which payment failed) comes from here."""
+    columns = journey_signals(journey)
+    chosen = [c for c in columns if c.name == column]
+    if not chosen:
+        known = ", ".join(c.name for c in columns) or "none"
+        raise ValueError(f"journey {journey.id!r} has no signal {column!r}; its signals: {known}")
+    marked = _marked(events, journey, (chosen[0],))
+    helpers = [name for name in marked.columns if name not in events.columns]
+    return marked.mutate(**{LIVED: _lived(marked, chosen[0])}).drop(*helpers)
+
+
+def _marked(events: ibis.Table, journey: Journey, columns: tuple[SignalColumn, ...]) -> ibis.Table:
+    """The events with the helper columns every signal reads: each touchpoint's match, the
+    latest ``after`` event and the next ``followed_by`` event."""
     _check_properties(events, columns)
     touchpoints = {column.touchpoint.id: column.touchpoint for column in columns}
     touchpoints |= {
@@ -97,10 +152,7 @@ def signal_table(events: ibis.Table, journey: Journey) -> ibis.Table:
         **{_at(tp_id): touchpoint_condition(tp, events) for tp_id, tp in touchpoints.items()},
     )
     marked = _with_latest_after(marked, columns)
-    marked = _with_next_follow(marked, columns)
-    return marked.group_by(CUSTOMER_ID).agg(
-        **{column.name: _lived(marked, column).any().fill_null(False) for column in columns}
-    )
+    return _with_next_follow(marked, columns)
 
 
 def _at(touchpoint: str) -> str:
@@ -202,3 +254,67 @@ def _check_properties(events: ibis.Table, columns: tuple[SignalColumn, ...]) -> 
                     f"signal {column.name!r}: its {field} property {name!r} is not a column "
                     f"of the events; their columns are: {known}"
                 )
+
+
+def eligible_column(column: str) -> str:
+    """The column of :func:`signal_events` true on the events a signal is about:
+    ``touchpoint:signal:eligible``."""
+    return f"{column}:eligible"
+
+
+def signal_events(
+    events: ibis.Table, journey: Journey, *, signals: Sequence[SignalColumn] | None = None
+) -> ibis.Table:
+    """The signals event by event, for rates over time: ``customer_id``, ``ts`` and two
+    booleans per signal (all of ``journey``'s by default): :func:`eligible_column`, true on
+    the touchpoint's events the signal is about (narrowed by its ``where``), and the
+    :func:`signal_column`, true where the customer lived the signal on that event (a late
+    parcel, a delivery followed by a detractor score). Only events eligible for some signal
+    are kept; the semantics are :func:`signal_table`'s, before its per-customer ``any``.
+
+    >>> import datetime as dt, ibis
+    >>> from journeymap.model import EventRule, ExperienceSignal, Journey, Stage, Touchpoint
+    >>> late = ExperienceSignal(id="late", name="Late", kind="late", promised="promised")
+    >>> parcel = Touchpoint(id="parcel", name="Parcel", signals=[late],
+    ...     event_rule=EventRule(events=["delivered"]))
+    >>> journey = Journey(id="j", name="J", persona="p",
+    ...     stages=[Stage(id="s", name="S", touchpoints=[parcel])])
+    >>> day = lambda d: dt.datetime(2025, 1, d, 12, tzinfo=dt.UTC)
+    >>> events = ibis.memtable({"customer_id": ["a", "a", "b"], "ts": [day(2), day(3), day(5)],
+    ...     "event": ["ordered", "delivered", "delivered"],
+    ...     "promised": [None, day(4).date(), day(4).date()]})
+    >>> table = signal_events(events, journey).order_by("ts").to_pyarrow()
+    >>> table["parcel:late"].to_pylist(), table["parcel:late:eligible"].to_pylist()
+    ([False, True], [True, True])
+    """
+    columns = journey_signals(journey) if signals is None else tuple(signals)
+    _check_properties(events, columns)
+    touchpoints = {column.touchpoint.id: column.touchpoint for column in columns}
+    touchpoints |= {
+        tp.id: tp
+        for stage in journey.stages
+        for tp in stage.touchpoints
+        if tp.id in _afters(columns)
+    }
+    names = {name for tp in touchpoints.values() if tp.event_rule for name in tp.event_rule.events}
+    names |= {name for c in _followers(columns) if c.signal.followed_by
+              for name in c.signal.followed_by.events}  # fmt: skip
+    # Only the events the flags can depend on: the windows below then scan far fewer rows.
+    relevant = events.filter(events[EVENT].isin(sorted(names))) if names else events
+    marked = relevant.mutate(
+        _ms=epoch_ms(relevant[TS]),
+        **{_at(tp_id): touchpoint_condition(tp, relevant) for tp_id, tp in touchpoints.items()},
+    )
+    marked = _with_latest_after(marked, columns)
+    marked = _with_next_follow(marked, columns)
+    flags: dict[str, Any] = {}
+    for column in columns:
+        eligible: Any = marked[_at(column.touchpoint.id)]
+        if column.signal.where is not None:
+            eligible = eligible & compile_rule(column.signal.where, marked)
+        flags[eligible_column(column.name)] = eligible.fill_null(False)
+        flags[column.name] = _lived(marked, column)
+    flagged = marked.select(CUSTOMER_ID, TS, **flags)
+    if not columns:
+        return flagged.filter(ibis.literal(False))
+    return flagged.filter(ibis.or_(*[flagged[eligible_column(c.name)] for c in columns]))

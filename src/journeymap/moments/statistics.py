@@ -179,7 +179,12 @@ class AdjustedModel:
 
 
 def adjusted_effects(
-    signals: Bools, outcome: Floats, segments: npt.NDArray[np.int64] | None, *, binary: bool
+    signals: Bools,
+    outcome: Floats,
+    segments: npt.NDArray[np.int64] | None,
+    *,
+    binary: bool,
+    controls: Floats | None = None,
 ) -> AdjustedModel:
     """Regress the outcome on every signal (columns of ``signals``) plus segment indicators.
 
@@ -199,6 +204,8 @@ def adjusted_effects(
     if segments is not None:
         present = np.unique(segments[known])
         columns += [(segments[known] == value).astype(np.float64) for value in present[1:]]
+    if controls is not None:
+        columns += [controls[known, k] for k in range(controls.shape[1])]
     design = np.column_stack(columns)
     if len(y) <= design.shape[1] or (binary and len(np.unique(y)) < 2):
         return AdjustedModel({}, len(y), "too few customers or one outcome value only")

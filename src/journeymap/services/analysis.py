@@ -61,18 +61,30 @@ from journeymap.analytics.time_to_value import Milestone, TimeToValue, time_to_v
 from journeymap.analytics.variants import Variants, variants, variants_breakdown
 from journeymap.engine import AnalyticsDatabase, ImportSummary, NoEventsError, database_path
 from journeymap.ingest import ColumnMapping, read_customers, read_events
-from journeymap.model import Journey
+from journeymap.model import Funnel, Journey
 from journeymap.model.canonical import EVENT, TOUCHPOINT
 from journeymap.moments import (
+    CutOff,
     ExperienceScore,
+    JourneyMonitoring,
+    MomentEvidence,
     MomentImpacts,
-    Monitoring,
     experience_score,
+    moment_evidence,
     moment_impacts,
     monitor_funnel,
+    monitor_journey,
+    monitor_signals,
 )
+from journeymap.moments.opportunities import (
+    OpportunityBacklog,
+    SuggestedOpportunity,
+    suggest_opportunities,
+)
+from journeymap.moments.periods import check_period
 from journeymap.services.errors import JourneymapError
 from journeymap.services.workspace import WorkspaceService
+from journeymap.store import VersionInfo
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -297,18 +309,63 @@ class AnalysisService:
     def monitor(
         self,
         journey_id: str,
-        touchpoints: Sequence[str],
+        touchpoints: Sequence[str] | None = None,
         *,
-        window: dt.timedelta = dt.timedelta(days=2),
-        period: str = "day",
+        funnel: str | None = None,
+        window: dt.timedelta | None = None,
+        period: str = "auto",
         alpha: float = 0.0001,
+        signals: bool = True,
         scope: Scope = Scope(),
-    ) -> Monitoring:
-        """Each step's conversion per period against its rolling baseline; drops as incidents."""
-        steps = self.funnel_steps(journey_id, touchpoints)
+    ) -> JourneyMonitoring:
+        """Drops in the journey's funnels and rises in its negative signals, each period
+        against a rolling baseline (see :mod:`journeymap.moments.journey_monitor`).
+
+        Watches every funnel the journey declares, or the one with id ``funnel``, or an ad
+        hoc one through ``touchpoints`` (``?`` suffix: optional; conversion window 2 days
+        unless ``window`` says otherwise; ``window`` also overrides a declared funnel's).
+        ``period`` is ``auto`` (hours when the volume allows, else days), ``hour``, ``day``
+        or ``week``.
+        """
+        journey = self.journey_of(journey_id)
         events = self.touchpoint_events(journey_id, scope)
         with _as_user_error():
-            return monitor_funnel(events, steps, window=window, period=period, alpha=alpha)  # type: ignore[arg-type]
+            chosen = check_period(period)
+            if touchpoints is not None:
+                if funnel is not None:
+                    raise JourneymapError("give either the steps or a funnel id, not both.")
+                ad_hoc = monitor_funnel(
+                    events, self.funnel_steps(journey_id, touchpoints),
+                    window=window or dt.timedelta(days=2), period=chosen, alpha=alpha,
+                )  # fmt: skip
+                rises = None
+                if signals:
+                    rises = monitor_signals(events, journey, period=chosen, alpha=alpha)
+                return JourneyMonitoring(journey.id, (ad_hoc,), rises)
+            funnels = self._funnels_to_monitor(journey, funnel)
+            if window is not None:
+                hours = window.total_seconds() / 3600
+                funnels = [f.model_copy(update={"window_hours": hours}) for f in funnels]
+            return monitor_journey(events, journey, funnels=funnels, signals=signals,
+                                   period=chosen, alpha=alpha)  # fmt: skip
+
+    def _funnels_to_monitor(self, journey: Journey, funnel: str | None) -> list[Funnel]:
+        """The declared funnel ``funnel``, or all of them; an error says how to declare one."""
+        known = [f.id for f in journey.funnels]
+        if not known:
+            raise JourneymapError(
+                f"journey {journey.id!r} declares no funnel to monitor.",
+                hint="Add `funnels:` to the journey in the map file (see the Funnel section of "
+                "docs/reference/map-format.md), or give the steps: --steps basket,payment,...",
+            )
+        if funnel is None:
+            return list(journey.funnels)
+        if funnel not in known:
+            raise JourneymapError(
+                f"journey {journey.id!r} has no funnel {funnel!r}.",
+                hint=f"Use one of its funnels: {', '.join(known)}.",
+            )
+        return [journey.funnel(funnel)]
 
     def next_touchpoints(
         self, journey_id: str, touchpoint: str, *, top: int = 10, scope: Scope = Scope()
@@ -467,7 +524,7 @@ class AnalysisService:
         scope: Scope = Scope(),
         control_by: str | None = None,
         fdr: float = 0.05,
-        observed_before: dt.datetime | None = None,
+        observed_before: CutOff | None = None,
     ) -> MomentImpacts:
         """Every experience signal of the journey tested against every outcome, ranked, and
         each moment of truth classified (see :mod:`journeymap.moments.impact`)."""
@@ -483,6 +540,101 @@ class AnalysisService:
                 observed_before=observed_before,
             )
 
+    def opportunities(
+        self,
+        journey_id: str,
+        *,
+        scope: Scope = Scope(),
+        by: str | None = None,
+        observed_before: CutOff | None = None,
+        fdr: float = 0.05,
+        min_customers: int = 100,
+    ) -> OpportunityBacklog:
+        """The opportunity backlog: significant moments to fix or spread, ranked by what they
+        would gain if they performed like their best segment or week (see
+        :mod:`journeymap.moments.opportunities`).
+
+        ``by`` is an event property (``carrier``) or a customer property (``country``); by
+        default ``persona`` when the events or the customers have one, else weeks only.
+        """
+        journey = self.journey_of(journey_id)
+        events = self.events(scope)
+        customers = self.customers()
+        segment = by
+        if segment is None and customers is not None and "persona" in customers.columns:
+            segment = "persona"
+        if segment is not None and segment not in events.columns and customers is not None:
+            events = with_breakdown(events, customers, segment)
+        with _as_user_error():
+            impacts = moment_impacts(
+                events, journey, customers=customers, fdr=fdr, observed_before=observed_before
+            )
+            return suggest_opportunities(
+                events, journey, impacts, customers=customers, segment=segment,
+                observed_before=observed_before, min_customers=min_customers,
+            )  # fmt: skip
+
+    def accept_opportunity(
+        self,
+        journey_id: str,
+        suggestion_id: str,
+        *,
+        scope: Scope = Scope(),
+        by: str | None = None,
+        observed_before: CutOff | None = None,
+        fdr: float = 0.05,
+        min_customers: int = 100,
+        author: str | None = None,
+    ) -> tuple[SuggestedOpportunity, VersionInfo]:
+        """Recompute the backlog with these options and put one suggestion on the map as an
+        opportunity (status idea), saved as a new version of the journey."""
+        backlog = self.opportunities(
+            journey_id, scope=scope, by=by, observed_before=observed_before, fdr=fdr,
+            min_customers=min_customers,
+        )  # fmt: skip
+        try:
+            suggestion = backlog.suggestion(suggestion_id)
+        except KeyError:
+            known = ", ".join(s.id for s in backlog.suggestions) or "none"
+            raise JourneymapError(
+                f"the backlog of {journey_id!r} has no suggestion {suggestion_id!r}.",
+                hint=f"Its suggestions with these options: {known}. Pass the same --by, "
+                "--observed-before and scope options as to `opportunities suggest`.",
+            ) from None
+        info = self.workspace.add_opportunity(
+            journey_id,
+            suggestion.to_opportunity(),
+            author=author,
+            message=f"Accepted suggested opportunity {suggestion.id}",
+        )
+        return suggestion, info
+
+    def moment_evidence(
+        self,
+        journey_id: str,
+        signal: str,
+        *,
+        outcome: str | None = None,
+        examples: int = 3,
+        around: int = 6,
+        scope: Scope = Scope(),
+        observed_before: CutOff | None = None,
+    ) -> MomentEvidence:
+        """Example customers who lived a signal (with the outcome it goes with) and their
+        paths around it (see :mod:`journeymap.moments.evidence`)."""
+        journey = self.journey_of(journey_id)
+        with _as_user_error():
+            return moment_evidence(
+                self.events(scope),
+                journey,
+                signal,
+                outcome=outcome,
+                customers=self.customers(),
+                examples=examples,
+                around=around,
+                observed_before=observed_before,
+            )
+
     def experience_score(
         self,
         journey_id: str,
@@ -490,7 +642,7 @@ class AnalysisService:
         outcome: str,
         scope: Scope = Scope(),
         by: str | None = None,
-        observed_before: dt.datetime | None = None,
+        observed_before: CutOff | None = None,
     ) -> ExperienceScore:
         """The experience score for one yes/no outcome, judged on held-out customers."""
         journey = self.journey_of(journey_id)

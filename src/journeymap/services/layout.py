@@ -5,9 +5,11 @@ A workspace is a folder a team can zip and hand over::
     journeymap.yaml      the maps as code: personas, teams, journeys (rewritten on every save)
     journeymap.db        the SQLite store: current maps and every version (unless a
                          PostgreSQL URL is given in JOURNEYMAP_DATABASE_URL)
+    journeymap.toml      settings (optional): the [monitor] webhook for new incidents
     data/                event logs and customer tables
     feedback/            customer text: support mail, reviews, survey answers
     manifest.json        the demo generator's planted truths (demo workspaces only)
+    monitor/posted.json  the incidents already sent to the webhook, so none is sent twice
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ class WorkspaceLayout:
     def manifest_file(self) -> Path:
         """Planted truths of a demo workspace."""
         return self.root / "manifest.json"
+
+    @property
+    def settings_file(self) -> Path:
+        """Workspace settings (TOML); optional, every setting has a default."""
+        return self.root / "journeymap.toml"
+
+    @property
+    def posted_incidents_file(self) -> Path:
+        """The incidents ``journeymap monitor`` has delivered to the webhook."""
+        return self.root / "monitor" / "posted.json"
 
     def store_url(self) -> str:
         """The store's URL: ``JOURNEYMAP_DATABASE_URL`` if set, else SQLite in the folder."""

@@ -21,7 +21,7 @@ from journeymap.mapfile import (
     load_template,
     validate_file,
 )
-from journeymap.model import Journey, JourneyComparison, Workspace, compare_journeys
+from journeymap.model import Journey, JourneyComparison, Opportunity, Workspace, compare_journeys
 from journeymap.services.errors import (
     JourneymapError,
     WorkspaceExistsError,
@@ -179,6 +179,41 @@ class WorkspaceService:
             Path(temporary).unlink(missing_ok=True)
             raise
         return target
+
+    def add_opportunity(
+        self,
+        journey_id: str,
+        opportunity: Opportunity,
+        *,
+        author: str | None = None,
+        message: str | None = None,
+    ) -> VersionInfo:
+        """Put an opportunity on a journey's map, saved as a new version of its head.
+
+        Refuses an id the journey already holds (accepting a suggestion twice), and saves
+        nothing then; a concurrent save in between is a :class:`~journeymap.store.ConflictError`.
+        """
+        head = self.store.head(journey_id)
+        journey = self.journey(journey_id, head.number)
+        if any(existing.id == opportunity.id for existing in journey.opportunities):
+            raise JourneymapError(
+                f"journey {journey_id!r} already has an opportunity {opportunity.id!r}.",
+                hint="It was accepted before; edit it in the map file, or drop it there "
+                "first to accept it again.",
+            )
+        updated = Journey.model_validate(
+            journey.model_dump() | {"opportunities": [
+                *(o.model_dump() for o in journey.opportunities), opportunity.model_dump()
+            ]}
+        )  # fmt: skip
+        info = self.store.save_journey(
+            updated,
+            author=author or current_author(),
+            message=message or f"Added opportunity {opportunity.id}",
+            base_version=head.number,
+        )
+        self.write_map_file()
+        return info
 
     # -- history ---------------------------------------------------------------------------
 
