@@ -150,3 +150,44 @@ def test_the_demo_late_deliveries_are_found_at_the_planted_rate(tmp_path: Path) 
     truth = manifest.truth("late-delivery")
     assert truth is not None
     assert 0.10 < counts["late"] / counts["delivered"] < 0.35
+
+
+COMPLAINED = ExperienceSignal(
+    id="complained", name="Complained about it", kind=SignalKind.NEGATIVE_FEEDBACK
+)
+FEEDBACK_JOURNEY = Journey(
+    id="fb",
+    name="Feedback",
+    persona="p",
+    stages=[Stage(id="s", name="S", touchpoints=[_tp("parcel", ["delivered"], COMPLAINED)])],
+)
+
+
+def test_negative_feedback_without_followed_by_reads_the_customers_text(engine: Any) -> None:
+    # a: complains about the parcel after it came; b: complains about something else;
+    # c: writes kindly about the parcel; d: complained before any parcel came.
+    rows = [
+        ("a", 0, "delivered", None, None), ("a", 2, "feedback", "parcel", -0.6),
+        ("b", 0, "delivered", None, None), ("b", 2, "feedback", "payment", -0.8),
+        ("c", 0, "delivered", None, None), ("c", 2, "feedback", "parcel", 0.7),
+        ("d", 0, "feedback", "parcel", -0.5), ("d", 3, "delivered", None, None),
+    ]  # fmt: skip
+    events = engine.table(
+        pa.table(
+            {
+                "customer_id": [r[0] for r in rows],
+                "ts": [T0 + dt.timedelta(hours=r[1]) for r in rows],
+                "event": [r[2] for r in rows],
+                "feedback_touchpoint": pa.array([r[3] for r in rows], pa.string()),
+                "sentiment": pa.array([r[4] for r in rows], pa.float64()),
+            }
+        )
+    )
+    table = signal_table(events, FEEDBACK_JOURNEY).order_by("customer_id").to_pyarrow()
+    assert table["parcel:complained"].to_pylist() == [True, False, False, False]
+
+
+def test_negative_feedback_from_text_is_never_lived_before_any_feedback_is_imported() -> None:
+    events = ibis.memtable({"customer_id": ["a"], "ts": [T0], "event": ["delivered"]})
+    table = signal_table(events, FEEDBACK_JOURNEY).to_pyarrow()
+    assert table["parcel:complained"].to_pylist() == [False]

@@ -95,7 +95,7 @@ def test_cli_demo_prints_the_summary(tmp_path: Path) -> None:
         for line in result.output.splitlines()
         if line.strip().startswith("journeymap ")
     ]
-    assert len(suggested) == 4
+    assert len(suggested) == 5
     for command in suggested:
         ran = CliRunner().invoke(app, ["--workspace", str(tmp_path / "d"), *command])
         assert ran.exit_code in (0, 1), (command, ran.output)

@@ -12,6 +12,8 @@ from journeymap.cli.analyze import analyze_app
 from journeymap.cli.context import CliState, WorkspaceOption
 from journeymap.cli.data_import import import_app
 from journeymap.cli.errors import ReportingGroup
+from journeymap.cli.feedback import feedback_app
+from journeymap.cli.forget import forget
 from journeymap.cli.moments import moments_app
 from journeymap.cli.monitor import monitor
 from journeymap.cli.opportunities import opportunities_app
@@ -58,7 +60,9 @@ app.add_typer(import_app)
 app.add_typer(analyze_app)
 app.add_typer(moments_app)
 app.add_typer(opportunities_app)
+app.add_typer(feedback_app)
 app.command("monitor")(monitor)
+app.command("forget")(forget)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""``journeymap import events|customers|attach``: bring customer data into a workspace."""
+"""``journeymap import events|customers|feedback|attach``: bring customer data into a workspace."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
 from journeymap.cli.progress import progress_bar
 from journeymap.engine import ImportSummary
 from journeymap.ingest import ColumnMapping, PropertyType
+from journeymap.ingest.feedback import MAPPABLE, FeedbackMapping
 from journeymap.services.analysis import AnalysisService, ImportOptions
+from journeymap.services.feedback import FeedbackImport, FeedbackImportOptions, FeedbackService
 
 import_app = typer.Typer(
     name="import",
-    help="Import event logs and customer tables into the workspace (or attach them in place).",
+    help="Import event logs, customer tables and feedback into the workspace (or attach them in place).",
     no_args_is_help=True,
 )
 
@@ -188,6 +190,114 @@ def import_customers(
         raise typer.BadParameter(str(error)) from None
     options = ImportOptions(mapping, delimiter, input_format, _threshold(max_rejects))
     _run_import(ctx, workspace, output, "customers", files, options)
+
+
+def _feedback_map(pairs: list[str] | None) -> dict[str, str]:
+    columns: dict[str, str] = {}
+    for pair in pairs or []:
+        name, separator, column = pair.partition("=")
+        if not separator or name.strip() not in MAPPABLE or not column.strip():
+            raise typer.BadParameter(
+                f"--map {pair!r}: write FIELD=COLUMN, FIELD one of {', '.join(MAPPABLE)}"
+            )
+        columns[name.strip()] = column.strip()
+    return columns
+
+
+def _feedback_report(result: FeedbackImport, output: OutputFormat) -> None:
+    summary = result.summary
+    redacted = ", ".join(f"{kind.value} {n}" for kind, n in sorted(result.redacted.items()))
+    rows: list[dict[str, object]] = [
+        {"item": "files", "value": summary.files},
+        {"item": "items read", "value": summary.items_read},
+        {"item": "feedback imported", "value": summary.imported},
+        {"item": "duplicates skipped", "value": summary.duplicates_skipped},
+        {"item": "agent messages skipped", "value": summary.agent_messages_skipped},
+        {"item": "unlinked (no customer found)", "value": summary.unlinked},
+        {"item": "linked now (imported before)", "value": summary.linked_now},
+        {"item": "rejected", "value": summary.rejected},
+        {"item": "rejects file", "value": str(summary.rejects_file or "")},
+        {"item": "personal data redacted", "value": redacted or "none found"},
+        {"item": "raw text kept", "value": "yes" if result.raw_text_kept else "no"},
+        {"item": "seconds", "value": round(summary.seconds, 2)},
+    ]
+    emit(rows, columns=["item", "value"], output=output, title="Imported feedback")
+    if summary.rejected and output is OutputFormat.TABLE:
+        console.print(
+            f"[yellow]{summary.rejected} item(s) were rejected[/yellow]; each is listed with "
+            f"its row (or message number) and reason in {summary.rejects_file}."
+        )
+
+
+@import_app.command("feedback")
+def import_feedback(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Mailboxes (mbox, .eml, folders of .eml) or CSV / JSON Lines tables.",
+            exists=True,
+        ),
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="email, tickets, reviews, nps, csat or survey (default: from the file).",
+        ),
+    ] = None,
+    map_columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="FIELD=COLUMN: the column holding a field (feedback_id, customer_id, sender, "
+            "ts, subject, text, rating, thread_id). Repeat for several.",
+        ),
+    ] = None,
+    company_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--company-address",
+            help="An address or domain of your own mail: its messages are agent replies, "
+            "skipped (default: the mailbox's main recipient and its domain). Repeatable.",
+        ),
+    ] = None,
+    timezone: TimezoneOption = "UTC",
+    time_format: Annotated[
+        str | None,
+        typer.Option("--time-format", help="iso, epoch_s... or a strptime pattern."),
+    ] = None,
+    delimiter: DelimiterOption = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="mbox, eml, csv or jsonl (default: by the name)."),
+    ] = None,
+    max_rejects: MaxRejectsOption = None,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import customer feedback (support mail, tickets, reviews, survey answers), with
+    personal data redacted, linked to customers by id or e-mail address, all or nothing."""
+    try:
+        mapping = FeedbackMapping(
+            columns=_feedback_map(map_columns), timezone=timezone, time_format=time_format
+        )
+        options = FeedbackImportOptions(
+            kind=kind,
+            mapping=mapping,
+            format=input_format,
+            delimiter=delimiter,
+            company_addresses=tuple(company_address or ()),
+            max_rejects=_threshold(max_rejects),
+        )
+        with (
+            FeedbackService.open(workspace_dir(ctx, workspace)) as feedback,
+            progress_bar(output is OutputFormat.TABLE) as report,
+        ):
+            result = feedback.import_feedback(files, options, progress=report)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    _feedback_report(result, output)
 
 
 @import_app.command("attach")

@@ -62,7 +62,8 @@ def _print_summary(result: DemoResult) -> None:
         "--control-by persona_truth --top 8\n"
         "  journeymap opportunities suggest busy-parent-journey --by carrier --top 5\n"
         "  journeymap monitor busy-parent-journey\n"
-        "See docs/getting-started.md and docs/moments.md.",
+        "  journeymap feedback themes busy-parent-journey --touchpoint home-delivery\n"
+        "See docs/getting-started.md, docs/moments.md and docs/feedback.md.",
         soft_wrap=True,  # commands stay on one line, ready to copy
         highlight=False,
     )

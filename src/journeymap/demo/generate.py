@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from journeymap.demo.catalogue import STORE_NAME, UNMAPPED_EVENTS
+from journeymap.demo.labels import LABELS_SCHEMA, FeedbackLabel, labels_table
 from journeymap.demo.manifest import DemoManifest, GeneratedFile
 from journeymap.demo.observed import REPEAT_HORIZON_DAYS, Tally
 from journeymap.demo.personas import PERSONA_IDS
@@ -50,6 +51,7 @@ FILES = {
     "support": "feedback/support.mbox",
     "reviews": "feedback/reviews.csv",
     "nps": "feedback/nps.csv",
+    "labels": "feedback/labels.csv",
 }
 DESCRIPTIONS = {
     "events": "The event log, one row per event, sorted by customer_id and ts.",
@@ -58,6 +60,7 @@ DESCRIPTIONS = {
     "support": "Support e-mail threads (customer messages, agent replies, follow-ups); rows are messages.",
     "reviews": "Product reviews for a share of orders.",
     "nps": "NPS survey answers, two weeks after a customer's first delivery.",
+    "labels": "The answer key for the customer texts: per customer e-mail (Message-ID), review and NPS comment, the touchpoint and stage it is about and the sign of its sentiment (-1, 0, 1).",
 }
 
 
@@ -95,6 +98,7 @@ def generate_demo(
     customers_csv = pacsv.CSVWriter(paths["customers_csv"], CUSTOMERS_SCHEMA)
     reviews_csv = pacsv.CSVWriter(paths["reviews"], REVIEWS_SCHEMA)
     nps_csv = pacsv.CSVWriter(paths["nps"], NPS_SCHEMA)
+    labels_csv = pacsv.CSVWriter(paths["labels"], LABELS_SCHEMA)
     mbox = mailbox.mbox(paths["support"], create=True)
     try:
         for index, first in enumerate(range(0, customers, CHUNK_CUSTOMERS)):
@@ -108,23 +112,28 @@ def generate_demo(
             people_table = customers_table(result, timeline, ids)
             customers_writer.write_table(people_table)
             customers_csv.write_table(people_table)
-            reviews = reviews_table(result, timeline, ids, text)
+            labels: list[FeedbackLabel] = []
+            reviews = reviews_table(result, timeline, ids, text, labels)
             reviews_csv.write_table(reviews)
-            answers = nps_table(result, timeline, ids, text)
+            answers = nps_table(result, timeline, ids, text, labels)
             nps_csv.write_table(answers)
             threads = support_threads(result, timeline, ids, text)
             for item in threads:
                 mbox.add(item.message)
+            labels += [item.label for item in threads if item.label is not None]
+            labels_csv.write_table(labels_table(labels))
 
             tally.observe(result, timeline)
             counts = {"events": len(events), "customers": size, "customers_csv": size}
             counts |= {"reviews": len(reviews), "nps": len(answers), "support": len(threads)}
+            counts["labels"] = len(labels)
             for name, count in counts.items():
                 rows[name] += count
             if progress is not None:
                 progress(PROGRESS_PHASE, first + size, customers)
     finally:
-        for writer in (events_writer, customers_writer, customers_csv, reviews_csv, nps_csv):
+        writers = (events_writer, customers_writer, customers_csv, reviews_csv, nps_csv, labels_csv)
+        for writer in writers:
             writer.close()
         mbox.close()
 

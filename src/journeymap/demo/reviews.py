@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from journeymap.demo.catalogue import PRODUCTS
+from journeymap.demo.labels import FeedbackLabel, nps_label, review_label
 from journeymap.demo.personas import PERSONA_IDS
 from journeymap.demo.records import NpsRecords, ReviewRecords
 from journeymap.demo.sampling import Floats
@@ -158,9 +159,13 @@ def iso_times(timeline: Timeline, seconds: Floats) -> list[str]:
 
 
 def reviews_table(
-    result: ChunkResult, timeline: Timeline, ids: IdFormat, rng: np.random.Generator
+    result: ChunkResult,
+    timeline: Timeline,
+    ids: IdFormat,
+    rng: np.random.Generator,
+    labels: list[FeedbackLabel] | None = None,
 ) -> pa.Table:
-    """The chunk's product reviews, one row per reviewed order."""
+    """The chunk's product reviews, one row per reviewed order; their truths go to ``labels``."""
     reviews: ReviewRecords = result.reviews
     draws = rng.random((len(reviews), 6))
     first = result.people.first_number
@@ -178,13 +183,21 @@ def reviews_table(
         title = _pick(LATE_TITLES if late_title else TITLES[rating], draw[0])
         delivery = (LATE_BUT_FINE if happy else LATE_SENTENCES) if late else ON_TIME_SENTENCES
         returns = (RETURN_BUT_FINE if happy else RETURN_SENTENCES) if returned else ("",)
+        returns_sentence = _pick(returns, draw[3])
         sentences = [
             _pick(PRODUCT_SENTENCES[rating], draw[1]).format(item=item),
             _pick(delivery, draw[2]),
-            _pick(returns, draw[3]),
+            returns_sentence,
             "" if happy and (late or returned) else _pick(CLOSINGS[rating], draw[4]),
         ]
         ids_.append(f"RV-{number:0{ids.customer_digits}d}-{order:02d}")
+        if labels is not None:
+            labels.append(
+                review_label(
+                    ids_[-1], rating=rating, late=late, returned=returned,
+                    refund_sentence="refund" in returns_sentence,
+                )
+            )  # fmt: skip
         customers.append(ids.customer_text(number))
         orders.append(ids.order_text(number, order))
         titles.append(title)
@@ -203,9 +216,16 @@ def reviews_table(
 
 
 def nps_table(
-    result: ChunkResult, timeline: Timeline, ids: IdFormat, rng: np.random.Generator
+    result: ChunkResult,
+    timeline: Timeline,
+    ids: IdFormat,
+    rng: np.random.Generator,
+    labels: list[FeedbackLabel] | None = None,
 ) -> pa.Table:
-    """The chunk's NPS answers; most carry a comment about what mattered to that customer."""
+    """The chunk's NPS answers; most carry a comment about what mattered to that customer.
+
+    The truth about each comment goes to ``labels`` (answers without one have none).
+    """
     nps: NpsRecords = result.nps
     draws = rng.random((len(nps), 4))
     first = result.people.first_number
@@ -229,7 +249,10 @@ def nps_table(
             _pick(NPS_DRIVERS[driver], draw[1]) if driver else _pick(NPS_BANDS[band], draw[1]),
             _pick(PERSONA_ASIDES[persona], draw[2]) if draw[3] < 0.3 else "",
         ]
-        comments.append(" ".join(p for p in parts if p))
+        comment = " ".join(p for p in parts if p)
+        comments.append(comment)
+        if labels is not None:
+            labels.append(nps_label(response_ids[-1], driver=driver, band=band, comment=comment))
     columns = [
         pa.array(response_ids, pa.string()),
         pa.array(customers, pa.string()),

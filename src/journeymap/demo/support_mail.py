@@ -35,6 +35,7 @@ from journeymap.demo.catalogue import (
     STORE_NAME,
     SUPPORT_ADDRESS,
 )
+from journeymap.demo.labels import FeedbackLabel, mail_id, mail_label
 from journeymap.demo.personas import PERSONA_IDS
 from journeymap.demo.records import SupportCases
 from journeymap.demo.sampling import Floats
@@ -53,11 +54,15 @@ _DRAWS = 16
 
 @dataclass(frozen=True)
 class MailItem:
-    """One message of a thread, with its customer number and time for ordering the mbox."""
+    """One message of a thread, with its customer number and time for ordering the mbox.
+
+    ``label`` is the truth about a customer's message (none for the care team's replies).
+    """
 
     customer: int
     seconds: float
     message: Message
+    label: FeedbackLabel | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,8 @@ def _thread(case: _Case, seconds: float, draw: Floats, timeline: Timeline) -> li
         charset=_customer_charset(text, case.country, draw[6]),
         country=case.country,
     )
-    items = [MailItem(case.number, seconds, first)]
+    label = mail_label(first_id, reason=case.reason, text=text)
+    items = [MailItem(case.number, seconds, first, label)]
 
     reply_at = _care_hours(seconds + 2 * HOUR + draw[7] * 28 * HOUR, draw[7])
     if draw[8] >= REPLY_SHARE or reply_at >= timeline.end:
@@ -189,12 +195,13 @@ def _thread(case: _Case, seconds: float, draw: Floats, timeline: Timeline) -> li
     unhappy = case.reason in t.UNHAPPY_REASONS and draw[14] < 0.6
     words = _pick(t.FOLLOW_UPS_BAD if unhappy else t.FOLLOW_UPS_GOOD, draw[15])
     follow = f"{words}\n\n{case.first_name}\n\n{_quote(reply, _CARE, timeline.moment(reply_at))}"
+    follow_id = f"<{case.number}.{int(follow_at)}.f@{case.mail_domain}>"
     follow_message = _message(
         case.customer,
         _CARE,
         f"Re: {subject}",
         timeline.moment(follow_at),
-        f"<{case.number}.{int(follow_at)}.f@{case.mail_domain}>",
+        follow_id,
         follow,
         with_html=with_html,
         charset=_customer_charset(follow, case.country, draw[6]),
@@ -202,7 +209,9 @@ def _thread(case: _Case, seconds: float, draw: Floats, timeline: Timeline) -> li
         in_reply_to=reply_id,
         references=f"{first_id} {reply_id}",
     )
-    items.append(MailItem(case.number, follow_at, follow_message))
+    sign = -1 if unhappy else 1
+    follow_label = FeedbackLabel(mail_id(follow_id), "email", label.touchpoint, sign)
+    items.append(MailItem(case.number, follow_at, follow_message, follow_label))
     return items
 
 

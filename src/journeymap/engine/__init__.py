@@ -25,6 +25,7 @@ from journeymap.engine.errors import (
     NoEventsError,
     SchemaConflictError,
 )
+from journeymap.engine.feedback_store import FeedbackImportSummary
 from journeymap.engine.sources import SOURCES_FILE, AttachedSource
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "AnalyticsDatabase",
     "AttachedSource",
     "EngineError",
+    "FeedbackImportSummary",
     "ImportRejectedError",
     "ImportSummary",
     "NoEventsError",

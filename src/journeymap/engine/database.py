@@ -22,8 +22,15 @@ import ibis
 import ibis.expr.datatypes as dt
 from ibis.backends import BaseBackend
 
+from journeymap.engine import erasure
 from journeymap.engine.connection import connect_duckdb, open_table
 from journeymap.engine.errors import EngineError, ImportRejectedError, NoEventsError
+from journeymap.engine.feedback_store import (
+    FeedbackImportSummary,
+    Prepare,
+    canonical_order,
+    import_feedback,
+)
 from journeymap.engine.rejects_file import RejectsFile
 from journeymap.engine.sources import (
     SOURCES_FILE,
@@ -34,6 +41,7 @@ from journeymap.engine.sources import (
     stored_location,
 )
 from journeymap.engine.staging import Staging
+from journeymap.engine.voice_tables import VoiceTables
 from journeymap.engine.writing import (
     Transaction,
     merge_customers,
@@ -41,6 +49,7 @@ from journeymap.engine.writing import (
     table_exists,
 )
 from journeymap.ingest import ColumnMapping, Layout, Source
+from journeymap.ingest.feedback import FeedbackSource
 from journeymap.model.canonical import (
     CHANNEL,
     CUSTOMER_ID,
@@ -48,6 +57,7 @@ from journeymap.model.canonical import (
     EVENT,
     EVENT_ID,
     EVENTS_TABLE,
+    FEEDBACK_TABLE,
     TS,
 )
 
@@ -211,6 +221,63 @@ class AnalyticsDatabase:
             rows_updated=updated,
         )
 
+    def import_feedback(
+        self,
+        sources: Sequence[FeedbackSource],
+        *,
+        max_rejects: int | float | None = None,
+        progress: Progress | None = None,
+        prepare: Prepare | None = None,
+    ) -> FeedbackImportSummary:
+        """Import feedback files in one transaction, linked to customers; see :mod:`.feedback_store`.
+
+        ``max_rejects`` as for events; ``prepare`` transforms each chunk's good rows before
+        they are staged (the services layer redacts personal data there).
+        """
+        _check_threshold(max_rejects)
+        return import_feedback(
+            self._con,
+            sources,
+            folder=self.folder / STAGING_FOLDER,
+            rejects_folder=self.rejects_folder,
+            customers=self._table(CUSTOMERS_TABLE),
+            enforce=lambda rejects, read, final: _enforce(max_rejects, rejects, read, final=final),
+            progress=progress or _no_progress,
+            prepare=prepare,
+        )
+
+    # -- erasure -----------------------------------------------------------------------------
+
+    def customer_traces(
+        self, customer_id: str, *, addresses: Sequence[str] = ()
+    ) -> tuple[list[str], list[str]]:
+        """The customer's e-mail addresses (customers table plus ``addresses``) and feedback
+        texts, read before erasing: what to look for elsewhere (evidence in the store).
+
+        Refuses while events or customers are attached: erasure could not reach them.
+        """
+        erasure.refuse_attached(self.attached())
+        found = sorted(
+            {
+                *erasure.customer_addresses(self._con, customer_id),
+                *(a.strip().lower() for a in addresses if a.strip()),
+            }
+        )
+        return found, erasure.customer_texts(self._con, customer_id, found)
+
+    def forget_customer(self, customer_id: str, *, addresses: Sequence[str] = ()) -> dict[str, int]:
+        """Erase a customer from every table and the rejects files; rows removed per table.
+
+        Refuses, removing nothing, while events or customers are attached (read in place).
+        """
+        erasure.refuse_attached(self.attached())
+        found, _ = self.customer_traces(customer_id, addresses=addresses)
+        removed = erasure.erase_customer(self._con, customer_id, found)
+        removed[erasure.REJECTS_ROWS] = erasure.scrub_rejects(
+            self.rejects_folder, [customer_id, *found]
+        )
+        return removed
+
     # -- attaching ---------------------------------------------------------------------------
 
     def attach_events(
@@ -305,6 +372,20 @@ class AnalyticsDatabase:
                 "(or attach a source with journeymap import attach)"
             )
         return table
+
+    def voice_tables(self) -> VoiceTables:
+        """Overrides and cached per-item results of the voice analyses (sentiment, vectors)."""
+        return VoiceTables(self._con)
+
+    def feedback_table(self) -> ibis.Table:
+        """The imported feedback for text analysis: canonical columns first, then the rest."""
+        if not table_exists(self._con, FEEDBACK_TABLE):
+            raise NoEventsError(
+                f"no feedback in {self.path}: run journeymap import feedback FILE "
+                "(support mail, tickets, reviews or survey answers)"
+            )
+        table = self.backend.table(FEEDBACK_TABLE)
+        return table.select(*canonical_order(table.columns))
 
     def _table(self, name: str) -> ibis.Table | None:
         source = load_sources(self.sources_path).get(name)

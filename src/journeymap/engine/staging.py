@@ -36,13 +36,17 @@ _WIDER: Final = {
 class Staging:
     """Parquet parts under ``folder`` holding an import's good rows (see the module docstring)."""
 
-    def __init__(self, folder: Path, *, origin: Callable[[], str]) -> None:
+    def __init__(
+        self, folder: Path, *, origin: Callable[[], str], track_order: bool = True
+    ) -> None:
+        """``track_order=False`` skips the (customer_id, ts) order check: for tables the merge
+        sorts anyway, or whose customer id may be null (unlinked feedback)."""
         self.folder = folder / f"import-{uuid.uuid4().hex[:12]}"
         self.parts: list[Path] = []
         self.columns: dict[str, pa.DataType] = {}
         self.rows = 0
         self._origin = origin
-        self.ordered = True
+        self.ordered = track_order
         """Whether the staged rows so far are sorted by (customer_id, ts) (the merge skips its sort)."""
         self._writer: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None

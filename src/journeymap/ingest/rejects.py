@@ -33,6 +33,12 @@ class RejectKind(StrEnum):
     """A timestamp that does not parse in the expected format."""
     WRONG_TYPE = "wrong-type"
     """A property value that does not fit the property's type (or its declared XES type)."""
+    MISSING_TEXT = "missing-text"
+    """Feedback without the customer's own words (empty, or nothing left once quotes are cut)."""
+    BAD_RATING = "bad-rating"
+    """A feedback rating that is missing, not a number, or outside its source's scale."""
+    MALFORMED_MESSAGE = "malformed-message"
+    """An e-mail that cannot be read: truncated, no From, no text part."""
 
 
 @dataclass(frozen=True, slots=True)

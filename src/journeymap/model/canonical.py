@@ -61,3 +61,12 @@ RATING_SCALES: Final = {"review": (1, 5), "csat": (1, 5), "nps": (0, 10)}
 """The valid range of ``rating`` per source; other sources have no rating."""
 RAW_TEXT: Final = "raw_text"
 """The text before personal data was redacted; only stored where the workspace opts in."""
+
+# Feedback seen as events, beside the event log: the moments analyses read negative feedback
+# about a touchpoint as an experience signal (see ExperienceSignal, kind negative_feedback).
+FEEDBACK_EVENT: Final = "feedback"
+"""The event name a feedback item takes when it joins the events."""
+FEEDBACK_TOUCHPOINT: Final = "feedback_touchpoint"
+"""Id of the touchpoint the item was assigned to (null when unassigned)."""
+SENTIMENT: Final = "sentiment"
+"""The item's sentiment, -1 (negative) to 1 (positive); the rating's where there is one."""

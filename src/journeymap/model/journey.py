@@ -64,8 +64,10 @@ class ExperienceSignal(JourneyObject):
     or its time, is after its ``promised`` property, e.g. ``delivered_date`` after
     ``promised_date``; or it came more than ``within_hours`` after the customer's ``after``
     touchpoint), ``failed`` and ``negative_feedback`` (an event of ``followed_by`` came after
-    it, within ``within_hours`` when set). ``where`` narrows which of the touchpoint's events
-    count, for every kind.
+    it, within ``within_hours`` when set). A ``negative_feedback`` signal without
+    ``followed_by`` reads the imported customer text: negative feedback assigned to this
+    touchpoint after it. ``where`` narrows which of the touchpoint's events count, for
+    every kind.
     """
 
     id: Identifier = Field(description=ID_DESCRIPTION + " Unique within the touchpoint.")
@@ -101,7 +103,8 @@ class ExperienceSignal(JourneyObject):
     followed_by: EventRule | None = Field(
         default=None,
         description="Failed and negative_feedback: the events that mark it (error events, "
-        "a low review score).",
+        "a low review score). Negative_feedback without it: negative customer feedback "
+        "assigned to this touchpoint.",
     )
 
     _check_where = field_validator("where")(check_rule_text)
@@ -119,10 +122,8 @@ class ExperienceSignal(JourneyObject):
         if self.kind is SignalKind.LATE:
             self._check_late()
         if self.kind in (SignalKind.FAILED, SignalKind.NEGATIVE_FEEDBACK):
-            if self.followed_by is None:
-                raise ValueError(
-                    f"a {self.kind.value} signal needs followed_by: the events that mark it"
-                )
+            if self.followed_by is None and self.kind is SignalKind.FAILED:
+                raise ValueError("a failed signal needs followed_by: the events that mark it")
             if late_fields:
                 raise ValueError(
                     f"a {self.kind.value} signal has no promised, actual or after; "

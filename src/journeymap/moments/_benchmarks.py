@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from journeymap.model import ExperienceSignal
+from journeymap.model import ExperienceSignal, SignalKind
 from journeymap.moments._backlog_counts import Tally
 from journeymap.moments.statistics import Z95
 
@@ -76,7 +76,7 @@ def complete(
         return []
     start, end = span
     wait = dt.timedelta(days=7)
-    if signal.followed_by is not None:
+    if signal.kind in (SignalKind.FAILED, SignalKind.NEGATIVE_FEEDBACK):
         if signal.within_hours is None:
             return []  # the follow-up never closes: no week is complete
         wait += dt.timedelta(hours=signal.within_hours)

@@ -202,7 +202,7 @@ def _ids(column: SignalColumn) -> tuple[str, str]:
 def _horizon(column: SignalColumn, follow_window: dt.timedelta) -> dt.timedelta:
     """How long after an event its signal may still change."""
     signal = column.signal
-    if signal.followed_by is None:
+    if column.following is None:
         return dt.timedelta(0)
     if signal.within_hours is None:
         return follow_window

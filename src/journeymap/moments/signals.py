@@ -29,8 +29,15 @@ import ibis.expr.types as ir
 from journeymap.analytics._sequence import customer_order, epoch_ms
 from journeymap.analytics.matching import touchpoint_condition
 from journeymap.analytics.rules import compile_rule
-from journeymap.model import ExperienceSignal, Journey, SignalKind, Touchpoint
-from journeymap.model.canonical import CUSTOMER_ID, EVENT, TS
+from journeymap.model import EventRule, ExperienceSignal, Journey, SignalKind, Touchpoint
+from journeymap.model.canonical import (
+    CUSTOMER_ID,
+    EVENT,
+    FEEDBACK_EVENT,
+    FEEDBACK_TOUCHPOINT,
+    SENTIMENT,
+    TS,
+)
 
 __all__ = [
     "SignalColumn",
@@ -68,6 +75,20 @@ class SignalColumn:
     def name(self) -> str:
         """The column name (see :func:`signal_column`)."""
         return signal_column(self.touchpoint.id, self.signal.id)
+
+    @property
+    def following(self) -> EventRule | None:
+        """The events that mark a failed or negative-feedback signal: its ``followed_by``,
+        or, for negative feedback without one, negative customer feedback assigned to the
+        touchpoint (feedback joins the events as :data:`FEEDBACK_EVENT` events; see
+        :mod:`journeymap.model.canonical`)."""
+        signal = self.signal
+        if signal.followed_by is not None or signal.kind is not SignalKind.NEGATIVE_FEEDBACK:
+            return signal.followed_by
+        return EventRule(
+            events=[FEEDBACK_EVENT],
+            where=f'{FEEDBACK_TOUCHPOINT} == "{self.touchpoint.id}" and {SENTIMENT} < 0',
+        )
 
     @property
     def narrowed(self) -> bool:
@@ -140,6 +161,17 @@ def _marked(events: ibis.Table, journey: Journey, columns: tuple[SignalColumn, .
     """The events with the helper columns every signal reads: each touchpoint's match, the
     latest ``after`` event and the next ``followed_by`` event."""
     _check_properties(events, columns)
+    touchpoints = _touchpoints_read(journey, columns)
+    marked = events.mutate(
+        _ms=epoch_ms(events[TS]),
+        **{_at(tp_id): touchpoint_condition(tp, events) for tp_id, tp in touchpoints.items()},
+    )
+    marked = _with_latest_after(marked, columns)
+    return _with_next_follow(marked, columns)
+
+
+def _touchpoints_read(journey: Journey, columns: tuple[SignalColumn, ...]) -> dict[str, Touchpoint]:
+    """The touchpoints the signals read: their own, and those their ``after`` names."""
     touchpoints = {column.touchpoint.id: column.touchpoint for column in columns}
     touchpoints |= {
         tp.id: tp
@@ -147,12 +179,7 @@ def _marked(events: ibis.Table, journey: Journey, columns: tuple[SignalColumn, .
         for tp in stage.touchpoints
         if tp.id in _afters(columns)
     }
-    marked = events.mutate(
-        _ms=epoch_ms(events[TS]),
-        **{_at(tp_id): touchpoint_condition(tp, events) for tp_id, tp in touchpoints.items()},
-    )
-    marked = _with_latest_after(marked, columns)
-    return _with_next_follow(marked, columns)
+    return touchpoints
 
 
 def _at(touchpoint: str) -> str:
@@ -164,7 +191,7 @@ def _afters(columns: tuple[SignalColumn, ...]) -> set[str]:
 
 
 def _followers(columns: tuple[SignalColumn, ...]) -> Iterator[SignalColumn]:
-    return (column for column in columns if column.signal.followed_by is not None)
+    return (column for column in columns if column.following is not None)
 
 
 def _next(column: SignalColumn) -> str:
@@ -201,8 +228,13 @@ def _with_next_follow(events: ibis.Table, columns: tuple[SignalColumn, ...]) -> 
     )
     updates = {}
     for column in followers:
-        rule = column.signal.followed_by
+        rule = column.following
         assert rule is not None
+        if column.signal.followed_by is None and FEEDBACK_TOUCHPOINT not in events.columns:
+            # Negative feedback read from customer text, but none has joined the events
+            # (no feedback imported or assigned yet): nobody lived it.
+            updates[_next(column)] = ibis.null().cast("int64")
+            continue
         follow: Any = events[EVENT].isin(rule.events)
         if rule.where is not None:
             follow = follow & compile_rule(rule.where, events)
@@ -222,7 +254,7 @@ def _lived(events: ibis.Table, column: SignalColumn) -> ir.BooleanValue:
         last = events[f"_last_{signal.after}"]
         limit = int(cast(float, signal.within_hours) * _HOUR_MS)
         here = here & last.notnull() & (events["_ms"] - last > limit)
-    elif signal.followed_by is not None:
+    elif column.following is not None:
         following = events[_next(column)]
         here = here & following.notnull()
         if signal.within_hours is not None:
@@ -288,25 +320,13 @@ def signal_events(
     ([False, True], [True, True])
     """
     columns = journey_signals(journey) if signals is None else tuple(signals)
-    _check_properties(events, columns)
-    touchpoints = {column.touchpoint.id: column.touchpoint for column in columns}
-    touchpoints |= {
-        tp.id: tp
-        for stage in journey.stages
-        for tp in stage.touchpoints
-        if tp.id in _afters(columns)
-    }
+    touchpoints = _touchpoints_read(journey, columns)
     names = {name for tp in touchpoints.values() if tp.event_rule for name in tp.event_rule.events}
-    names |= {name for c in _followers(columns) if c.signal.followed_by
-              for name in c.signal.followed_by.events}  # fmt: skip
+    names |= {name for c in _followers(columns) if c.following
+              for name in c.following.events}  # fmt: skip
     # Only the events the flags can depend on: the windows below then scan far fewer rows.
     relevant = events.filter(events[EVENT].isin(sorted(names))) if names else events
-    marked = relevant.mutate(
-        _ms=epoch_ms(relevant[TS]),
-        **{_at(tp_id): touchpoint_condition(tp, relevant) for tp_id, tp in touchpoints.items()},
-    )
-    marked = _with_latest_after(marked, columns)
-    marked = _with_next_follow(marked, columns)
+    marked = _marked(relevant, journey, columns)
     flags: dict[str, Any] = {}
     for column in columns:
         eligible: Any = marked[_at(column.touchpoint.id)]

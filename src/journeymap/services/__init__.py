@@ -7,15 +7,27 @@ from journeymap.services.errors import (
     WorkspaceExistsError,
     WorkspaceNotFoundError,
 )
+from journeymap.services.feedback import (
+    FeedbackImport,
+    FeedbackImportOptions,
+    FeedbackService,
+    Forgotten,
+)
 from journeymap.services.layout import WorkspaceLayout
+from journeymap.services.voice import VoiceService
 from journeymap.services.workspace import ApplyResult, WorkspaceService
 
 __all__ = [
     "AnalysisService",
     "ApplyResult",
     "DemoResult",
+    "FeedbackImport",
+    "FeedbackImportOptions",
+    "FeedbackService",
+    "Forgotten",
     "ImportOptions",
     "JourneymapError",
+    "VoiceService",
     "WorkspaceExistsError",
     "WorkspaceLayout",
     "WorkspaceNotFoundError",

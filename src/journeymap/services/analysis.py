@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -83,8 +83,16 @@ from journeymap.moments.opportunities import (
 )
 from journeymap.moments.periods import check_period
 from journeymap.services.errors import JourneymapError
+from journeymap.services.feedback_events import (
+    feedback_events,
+    no_feedback_notes,
+    text_feedback_signals,
+    with_feedback_events,
+)
+from journeymap.services.voice import VoiceService
 from journeymap.services.workspace import WorkspaceService
 from journeymap.store import VersionInfo
+from journeymap.voice.embeddings import Encoder
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -104,12 +112,22 @@ class ImportOptions:
 class AnalysisService:
     """One workspace's maps and events, ready to measure."""
 
-    def __init__(self, workspace: WorkspaceService, database: AnalyticsDatabase) -> None:
+    def __init__(
+        self,
+        workspace: WorkspaceService,
+        database: AnalyticsDatabase,
+        *,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.workspace = workspace
         self.database = database
+        # Assigns feedback to touchpoints for the signals that read customer text.
+        self._encoder = encoder
 
     @classmethod
-    def open(cls, directory: Path | None = None) -> AnalysisService:
+    def open(
+        cls, directory: Path | None = None, *, encoder: Encoder | None = None
+    ) -> AnalysisService:
         """Open the workspace and its analytics database (``data/journeymap.duckdb``)."""
         workspace = WorkspaceService.open(directory)
         try:
@@ -117,7 +135,7 @@ class AnalysisService:
         except BaseException:
             workspace.close()
             raise
-        return cls(workspace, database)
+        return cls(workspace, database, encoder=encoder)
 
     def close(self) -> None:
         """Release the store and the analytics database."""
@@ -204,17 +222,46 @@ class AnalysisService:
 
     def events(self, scope: Scope = Scope(), *, by: str | None = None) -> ibis.Table:
         """The events in scope, with the breakdown column ``by`` joined from customers."""
-        events = self.database.events_table()
+        events = apply_scope(self.database.events_table(), scope, self.customers())
+        return events if by is None else self._broken_down(events, by)
+
+    def _broken_down(self, events: ibis.Table, by: str) -> ibis.Table:
+        """``events`` with the customer property ``by`` joined (see ``with_breakdown``)."""
         customers = self.customers()
-        events = apply_scope(events, scope, customers)
-        if by is not None:
-            if customers is None:
-                raise JourneymapError(
-                    f"--by {by} needs a customers table.",
-                    hint="Import one with `journeymap import customers FILE`.",
-                )
-            events = with_breakdown(events, customers, by)
-        return events
+        if customers is None:
+            raise JourneymapError(
+                f"--by {by} needs a customers table.",
+                hint="Import one with `journeymap import customers FILE`.",
+            )
+        return with_breakdown(events, customers, by)
+
+    def _moments_events(
+        self, journey: Journey, scope: Scope = Scope(), *, by: str | None = None
+    ) -> tuple[ibis.Table, tuple[str, ...]]:
+        """The events the moments analyses read, and notes on them.
+
+        When the journey has signals that read customer text (``negative_feedback`` without
+        ``followed_by``), the feedback that can mark them joins the events (see
+        :mod:`journeymap.services.feedback_events`): assigned to touchpoints by the voice
+        service on this workspace's database, which encodes new items the first time (about
+        a minute for the 50,000-customer demo; cached afterwards). With no feedback imported
+        the events are the plain ones, and the notes say which signals nobody could live.
+        Feedback keeps the scope's dates; it has no channel, so a channel scope leaves it be.
+        """
+        signals = text_feedback_signals(journey)
+        events = self.events(scope)
+        notes: tuple[str, ...] = ()
+        if signals:
+            try:
+                self.database.feedback_table()
+            except NoEventsError:
+                notes = no_feedback_notes(signals)
+            else:
+                voice = VoiceService(self.workspace, self.database, encoder=self._encoder)
+                rows = feedback_events(voice.annotated(journey.id), signals=signals)
+                dated = apply_scope(rows, Scope(start=scope.start, end=scope.end))
+                events = with_feedback_events(events, dated.to_pyarrow())
+        return (events if by is None else self._broken_down(events, by)), notes
 
     def touchpoint_events(
         self, journey_id: str, scope: Scope = Scope(), *, by: str | None = None
@@ -328,7 +375,10 @@ class AnalysisService:
         or ``week``.
         """
         journey = self.journey_of(journey_id)
-        events = self.touchpoint_events(journey_id, scope)
+        if signals:
+            events = match_touchpoints(self._moments_events(journey, scope)[0], journey)
+        else:
+            events = self.touchpoint_events(journey_id, scope)
         with _as_user_error():
             chosen = check_period(period)
             if touchpoints is not None:
@@ -529,9 +579,9 @@ class AnalysisService:
         """Every experience signal of the journey tested against every outcome, ranked, and
         each moment of truth classified (see :mod:`journeymap.moments.impact`)."""
         journey = self.journey_of(journey_id)
-        events = self.events(scope, by=control_by)
+        events, notes = self._moments_events(journey, scope, by=control_by)
         with _as_user_error():
-            return moment_impacts(
+            found = moment_impacts(
                 events,
                 journey,
                 customers=self.customers(),
@@ -539,6 +589,7 @@ class AnalysisService:
                 fdr=fdr,
                 observed_before=observed_before,
             )
+        return replace(found, notes=(*notes, *found.notes)) if notes else found
 
     def opportunities(
         self,
@@ -558,7 +609,7 @@ class AnalysisService:
         default ``persona`` when the events or the customers have one, else weeks only.
         """
         journey = self.journey_of(journey_id)
-        events = self.events(scope)
+        events, notes = self._moments_events(journey, scope)
         customers = self.customers()
         segment = by
         if segment is None and customers is not None and "persona" in customers.columns:
@@ -569,10 +620,11 @@ class AnalysisService:
             impacts = moment_impacts(
                 events, journey, customers=customers, fdr=fdr, observed_before=observed_before
             )
-            return suggest_opportunities(
+            backlog = suggest_opportunities(
                 events, journey, impacts, customers=customers, segment=segment,
                 observed_before=observed_before, min_customers=min_customers,
             )  # fmt: skip
+        return replace(backlog, notes=(*notes, *backlog.notes)) if notes else backlog
 
     def accept_opportunity(
         self,
@@ -623,9 +675,10 @@ class AnalysisService:
         """Example customers who lived a signal (with the outcome it goes with) and their
         paths around it (see :mod:`journeymap.moments.evidence`)."""
         journey = self.journey_of(journey_id)
+        events, _ = self._moments_events(journey, scope)
         with _as_user_error():
             return moment_evidence(
-                self.events(scope),
+                events,
                 journey,
                 signal,
                 outcome=outcome,
@@ -646,7 +699,7 @@ class AnalysisService:
     ) -> ExperienceScore:
         """The experience score for one yes/no outcome, judged on held-out customers."""
         journey = self.journey_of(journey_id)
-        events = self.events(scope, by=by)
+        events, _ = self._moments_events(journey, scope, by=by)
         with _as_user_error():
             return experience_score(
                 events,

@@ -21,11 +21,15 @@ from journeymap.engine import AnalyticsDatabase, database_path
 from journeymap.ingest import read_customers, read_events
 from journeymap.model import Workspace
 from journeymap.services.errors import WorkspaceExistsError
+from journeymap.services.feedback import FeedbackImportOptions, import_feedback_files
 from journeymap.services.layout import DATABASE_URL_VARIABLE, WorkspaceLayout, current_author
 from journeymap.services.workspace import WorkspaceService
 from journeymap.store import Store
 
 Progress = Callable[[str, int, int], None]
+
+DEMO_FEEDBACK_FILES = ("support.mbox", "reviews.csv", "nps.csv")
+"""The demo's customer texts in its ``feedback`` folder, imported with the events."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,11 @@ def build_demo(
 
 
 def _import_data(layout: WorkspaceLayout, progress: Progress | None) -> None:
-    """Load the generated events and customers into the analytics database, ready to measure."""
+    """Load the generated events, customers and customer texts into the analytics database.
+
+    The feedback files import with personal data redacted, as any workspace's would; the
+    answer key beside them (``feedback/labels.csv``) is not feedback and stays out.
+    """
 
     def report(phase: str, done: int, total: int | None) -> None:
         if progress is not None:
@@ -94,6 +102,8 @@ def _import_data(layout: WorkspaceLayout, progress: Progress | None) -> None:
         database.import_customers(
             [read_customers(layout.data_dir / "customers.parquet")], max_rejects=0
         )
+        texts = [layout.feedback_dir / name for name in DEMO_FEEDBACK_FILES]
+        import_feedback_files(database, texts, FeedbackImportOptions(max_rejects=0))
 
 
 def _save_maps(layout: WorkspaceLayout) -> None:

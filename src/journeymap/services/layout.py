@@ -5,7 +5,8 @@ A workspace is a folder a team can zip and hand over::
     journeymap.yaml      the maps as code: personas, teams, journeys (rewritten on every save)
     journeymap.db        the SQLite store: current maps and every version (unless a
                          PostgreSQL URL is given in JOURNEYMAP_DATABASE_URL)
-    journeymap.toml      settings (optional): the [monitor] webhook for new incidents
+    journeymap.toml      settings (optional): the [monitor] webhook for new incidents,
+                         [privacy] whether feedback keeps its text before redaction
     data/                event logs and customer tables
     feedback/            customer text: support mail, reviews, survey answers
     manifest.json        the demo generator's planted truths (demo workspaces only)

@@ -10,6 +10,9 @@ standard library. Every setting has a default, so a workspace without the file w
     webhook_retries = 3         # further attempts after a failed one
     webhook_backoff_s = 1       # wait before retry k: webhook_backoff_s * 2**(k - 1)
 
+    [privacy]
+    keep_raw_text = false       # true: also store feedback text before redaction (raw_text)
+
 A typo must not silently switch alerting off, so unknown tables and keys are errors, and
 every error names the file, the key and what it expects.
 """
@@ -25,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from journeymap.services.errors import JourneymapError
 
-__all__ = ["MonitorSettings", "Settings", "SettingsError", "load_settings"]
+__all__ = ["MonitorSettings", "PrivacySettings", "Settings", "SettingsError", "load_settings"]
 
 
 class MonitorSettings(BaseModel):
@@ -57,6 +60,18 @@ class MonitorSettings(BaseModel):
         return url
 
 
+class PrivacySettings(BaseModel):
+    """``[privacy]``: what of customers' personal data the workspace keeps."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    keep_raw_text: bool = Field(
+        default=False,
+        description="true or false: whether imported feedback keeps its text before "
+        "redaction (column raw_text) beside the redacted text",
+    )
+
+
 class Settings(BaseModel):
     """Everything ``journeymap.toml`` can hold."""
 
@@ -65,9 +80,12 @@ class Settings(BaseModel):
     monitor: MonitorSettings = Field(
         default_factory=MonitorSettings, description="outage monitoring and its alerts"
     )
+    privacy: PrivacySettings = Field(
+        default_factory=PrivacySettings, description="personal data in imported feedback"
+    )
 
 
-_TABLES: dict[str, type[BaseModel]] = {"monitor": MonitorSettings}
+_TABLES: dict[str, type[BaseModel]] = {"monitor": MonitorSettings, "privacy": PrivacySettings}
 
 
 class SettingsError(JourneymapError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -21,7 +22,14 @@ from journeymap.mapfile import (
     load_template,
     validate_file,
 )
-from journeymap.model import Journey, JourneyComparison, Opportunity, Workspace, compare_journeys
+from journeymap.model import (
+    Evidence,
+    Journey,
+    JourneyComparison,
+    Opportunity,
+    Workspace,
+    compare_journeys,
+)
 from journeymap.services.errors import (
     JourneymapError,
     WorkspaceExistsError,
@@ -211,6 +219,29 @@ class WorkspaceService:
             author=author or current_author(),
             message=message or f"Added opportunity {opportunity.id}",
             base_version=head.number,
+        )
+        self.write_map_file()
+        return info
+
+    def replace_evidence(
+        self,
+        journey_id: str,
+        prefix: str,
+        evidence: Sequence[Evidence],
+        *,
+        author: str | None = None,
+        message: str,
+    ) -> VersionInfo:
+        """Swap the journey's evidence whose ids start with ``prefix`` for ``evidence``, as a
+        new version; evidence people recorded by hand (other ids) stays as it is."""
+        head = self.store.head(journey_id)
+        journey = self.journey(journey_id, head.number)
+        kept = [e.model_dump() for e in journey.evidence if not e.id.startswith(prefix)]
+        updated = Journey.model_validate(
+            journey.model_dump() | {"evidence": [*kept, *(e.model_dump() for e in evidence)]}
+        )
+        info = self.store.save_journey(
+            updated, author=author or current_author(), message=message, base_version=head.number
         )
         self.write_map_file()
         return info
