@@ -60,12 +60,16 @@ from journeymap.model import (
     find_problems,
     parse_rule,
 )
+from journeymap.render import PosterSize
 from journeymap.services import (
     AnalysisService,
     ApplyResult,
     DemoResult,
     ImportOptions,
     JourneymapError,
+    PosterFormat,
+    RenderedPoster,
+    RenderService,
     WorkspaceExistsError,
     WorkspaceLayout,
     WorkspaceNotFoundError,
@@ -117,7 +121,11 @@ __all__ = [
     "OutcomePolarity",
     "Performance",
     "Persona",
+    "PosterFormat",
+    "PosterSize",
     "Problem",
+    "RenderService",
+    "RenderedPoster",
     "Rule",
     "RuleSyntaxError",
     "Scope",

@@ -80,7 +80,8 @@ def test_a_real_workspace_is_not_replaced_without_force(tmp_path: Path) -> None:
     assert not (folder / "manifest.json").exists()
 
 
-def test_cli_demo_prints_the_summary(tmp_path: Path) -> None:
+def test_cli_demo_prints_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the suggested render command writes poster.pdf here
     result = CliRunner().invoke(
         app, ["demo", "--workspace", str(tmp_path / "d"), "--customers", str(SMALL)]
     )
@@ -88,6 +89,12 @@ def test_cli_demo_prints_the_summary(tmp_path: Path) -> None:
     assert "Demo workspace ready" in result.output
     assert "late-delivery" in result.output
     assert "data/events.parquet" in result.output
+    posters = sorted(p.name for p in (tmp_path / "d" / "posters").iterdir())
+    assert posters == [
+        f"{persona}-journey-A1.{suffix}"
+        for persona in ("bargain-hunter", "busy-parent", "retiree")
+        for suffix in ("html", "pdf")
+    ]
     # Every command the summary suggests runs on the demo it just built (status 1 from
     # monitor would only mean "an incident is open").
     suggested = [
@@ -95,7 +102,7 @@ def test_cli_demo_prints_the_summary(tmp_path: Path) -> None:
         for line in result.output.splitlines()
         if line.strip().startswith("journeymap ")
     ]
-    assert len(suggested) == 5
+    assert len(suggested) == 6
     for command in suggested:
         ran = CliRunner().invoke(app, ["--workspace", str(tmp_path / "d"), *command])
         assert ran.exit_code in (0, 1), (command, ran.output)

@@ -80,6 +80,7 @@ from journeymap.analytics.paths import (
     previous_touchpoints,
     previous_touchpoints_breakdown,
 )
+from journeymap.analytics.progression import StageProgress, StageProgression, stage_progression
 from journeymap.analytics.reach import (
     Reach,
     ReachRow,
@@ -159,6 +160,8 @@ __all__ = [
     "ScopeError",
     "SkippedStage",
     "StageLoop",
+    "StageProgress",
+    "StageProgression",
     "StageTime",
     "TimeToValue",
     "TimeToValueGroup",
@@ -195,6 +198,7 @@ __all__ = [
     "retention_cohorts",
     "return_list",
     "returns",
+    "stage_progression",
     "stage_visits",
     "step_column",
     "time_to_value",

@@ -364,6 +364,26 @@ def conformance(
     emit_result(result, output=output, title="Conformance to the spine")
 
 
+@analyze_app.command("stages")
+def stages(
+    ctx: typer.Context,
+    journey_id: JourneyArgument,
+    start: FromOption = None,
+    end: ToOption = None,
+    channel: ChannelOption = None,
+    segment: SegmentOption = None,
+    persona: PersonaOption = False,
+    output: OutputFormat = FORMAT_OPTION,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Customers per stage of the spine, the share of them who go on to the next stage and
+    the median time it takes (the poster's metrics strip)."""
+    with AnalysisService.open(workspace_dir(ctx, workspace)) as analysis:
+        scope = scope_from_options(analysis, journey_id, start, end, channel, segment, persona)
+        result = analysis.stage_progression(journey_id, scope=scope)
+    emit_result(result, output=output, title="Progress through the stages")
+
+
 @analyze_app.command("ttv")
 def ttv(
     ctx: typer.Context,

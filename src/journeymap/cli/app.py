@@ -17,6 +17,7 @@ from journeymap.cli.forget import forget
 from journeymap.cli.moments import moments_app
 from journeymap.cli.monitor import monitor
 from journeymap.cli.opportunities import opportunities_app
+from journeymap.cli.render import render
 
 app = typer.Typer(
     name="journeymap",
@@ -63,6 +64,7 @@ app.add_typer(opportunities_app)
 app.add_typer(feedback_app)
 app.command("monitor")(monitor)
 app.command("forget")(forget)
+app.command("render")(render)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,9 @@ from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
 from journeymap.cli.progress import progress_bar
 from journeymap.model import MomentKind
+from journeymap.render.style import PosterSize
 from journeymap.services import DemoResult, build_demo
+from journeymap.services.render import PosterFormat, RenderService
 
 
 def _print_summary(result: DemoResult) -> None:
@@ -63,7 +66,8 @@ def _print_summary(result: DemoResult) -> None:
         "  journeymap opportunities suggest busy-parent-journey --by carrier --top 5\n"
         "  journeymap monitor busy-parent-journey\n"
         "  journeymap feedback themes busy-parent-journey --touchpoint home-delivery\n"
-        "See docs/getting-started.md, docs/moments.md and docs/feedback.md.",
+        "  journeymap render busy-parent-journey --with-data --size A1 -o poster.pdf\n"
+        "See docs/getting-started.md, docs/moments.md, docs/feedback.md and docs/poster.md.",
         soft_wrap=True,  # commands stay on one line, ready to copy
         highlight=False,
     )
@@ -80,10 +84,18 @@ def demo(
         bool,
         typer.Option("--force", help="Replace the folder even if it holds a non-demo workspace."),
     ] = False,
+    posters: Annotated[
+        bool,
+        typer.Option(
+            "--posters/--no-posters",
+            help="Also draw each journey's poster with its data (HTML and A1 PDF) in posters/.",
+        ),
+    ] = True,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Build the demo workspace: an online store's maps, events, customers, texts and truths."""
+    """Build the demo workspace: an online store's maps, events, customers, texts and truths,
+    and each journey's poster."""
     with progress_bar(output is OutputFormat.TABLE) as report:
         result = build_demo(
             workspace_dir(ctx, workspace),
@@ -92,8 +104,11 @@ def demo(
             force=force,
             progress=report,
         )
+    drawn = _draw_posters(result, announce=output is OutputFormat.TABLE) if posters else []
     if output is OutputFormat.TABLE:
         _print_summary(result)
+        if drawn:
+            console.print("Posters, with the data: " + ", ".join(str(p) for p in drawn))
         return
     rows: list[dict[str, object]] = [
         {"item": "workspace", "value": str(result.layout.root)},
@@ -103,7 +118,29 @@ def demo(
         {"item": "events", "value": result.manifest.events},
     ]
     rows += [{"item": f"truth:{t.id}", "value": t.title} for t in result.manifest.truths]
+    rows += [{"item": "poster", "value": str(path)} for path in drawn]
     emit(rows, columns=["item", "value"], output=output)
+
+
+def _draw_posters(result: DemoResult, *, announce: bool) -> list[Path]:
+    """Each journey's poster with its data, as interactive HTML and as an A1 PDF."""
+    folder = result.layout.root / "posters"
+    folder.mkdir(exist_ok=True)
+    drawn = []
+    with RenderService.open(result.layout.root) as service:
+        for journey in result.workspace.journeys:
+            if announce:
+                console.print(f"[dim]Drawing the poster of {journey.id}...[/dim]")
+            for poster in service.posters(
+                journey.id,
+                formats=(PosterFormat.HTML, PosterFormat.PDF),
+                size=PosterSize.A1,
+                with_data=True,
+            ):
+                path = folder / poster.file_name
+                path.write_bytes(poster.content)
+                drawn.append(path.relative_to(result.layout.root.parent))
+    return drawn
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from journeymap.services.feedback import (
     Forgotten,
 )
 from journeymap.services.layout import WorkspaceLayout
+from journeymap.services.render import PosterFormat, RenderedPoster, RenderService
 from journeymap.services.voice import VoiceService
 from journeymap.services.workspace import ApplyResult, WorkspaceService
 
@@ -27,6 +28,9 @@ __all__ = [
     "Forgotten",
     "ImportOptions",
     "JourneymapError",
+    "PosterFormat",
+    "RenderService",
+    "RenderedPoster",
     "VoiceService",
     "WorkspaceExistsError",
     "WorkspaceLayout",

@@ -14,8 +14,7 @@ picks the tables, the journey and the scope.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -54,6 +53,7 @@ from journeymap.analytics.paths import (
     previous_touchpoints,
     previous_touchpoints_breakdown,
 )
+from journeymap.analytics.progression import StageProgression, stage_progression
 from journeymap.analytics.reach import Reach, reach
 from journeymap.analytics.returns import Returns, returns
 from journeymap.analytics.scope import Scope, apply_scope, with_breakdown
@@ -82,7 +82,7 @@ from journeymap.moments.opportunities import (
     suggest_opportunities,
 )
 from journeymap.moments.periods import check_period
-from journeymap.services.errors import JourneymapError
+from journeymap.services.errors import JourneymapError, as_user_error
 from journeymap.services.feedback_events import (
     feedback_events,
     no_feedback_notes,
@@ -379,7 +379,7 @@ class AnalysisService:
             events = match_touchpoints(self._moments_events(journey, scope)[0], journey)
         else:
             events = self.touchpoint_events(journey_id, scope)
-        with _as_user_error():
+        with as_user_error():
             chosen = check_period(period)
             if touchpoints is not None:
                 if funnel is not None:
@@ -512,6 +512,11 @@ class AnalysisService:
         events = self.touchpoint_events(journey_id, scope, by=by)
         return conformance(events, self.journey_of(journey_id), by=by)
 
+    def stage_progression(self, journey_id: str, *, scope: Scope = Scope()) -> StageProgression:
+        """Customers per stage and the share of them who go on to the next stage, and when."""
+        events = self.touchpoint_events(journey_id, scope)
+        return stage_progression(events, self.journey_of(journey_id))
+
     def time_to_value(
         self,
         journey_id: str,
@@ -580,7 +585,7 @@ class AnalysisService:
         each moment of truth classified (see :mod:`journeymap.moments.impact`)."""
         journey = self.journey_of(journey_id)
         events, notes = self._moments_events(journey, scope, by=control_by)
-        with _as_user_error():
+        with as_user_error():
             found = moment_impacts(
                 events,
                 journey,
@@ -616,7 +621,7 @@ class AnalysisService:
             segment = "persona"
         if segment is not None and segment not in events.columns and customers is not None:
             events = with_breakdown(events, customers, segment)
-        with _as_user_error():
+        with as_user_error():
             impacts = moment_impacts(
                 events, journey, customers=customers, fdr=fdr, observed_before=observed_before
             )
@@ -676,7 +681,7 @@ class AnalysisService:
         paths around it (see :mod:`journeymap.moments.evidence`)."""
         journey = self.journey_of(journey_id)
         events, _ = self._moments_events(journey, scope)
-        with _as_user_error():
+        with as_user_error():
             return moment_evidence(
                 events,
                 journey,
@@ -700,7 +705,7 @@ class AnalysisService:
         """The experience score for one yes/no outcome, judged on held-out customers."""
         journey = self.journey_of(journey_id)
         events, _ = self._moments_events(journey, scope, by=by)
-        with _as_user_error():
+        with as_user_error():
             return experience_score(
                 events,
                 journey,
@@ -709,12 +714,3 @@ class AnalysisService:
                 segment=by,
                 observed_before=observed_before,
             )
-
-
-@contextmanager
-def _as_user_error() -> Iterator[None]:
-    """The analyses say what to fix with ValueError; users of the service get a JourneymapError."""
-    try:
-        yield
-    except ValueError as error:
-        raise JourneymapError(str(error)) from error

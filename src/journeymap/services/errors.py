@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class JourneymapError(Exception):
     """A problem the user can fix; ``hint`` says how."""
@@ -21,3 +24,13 @@ class WorkspaceNotFoundError(JourneymapError):
 
 class WorkspaceExistsError(JourneymapError):
     """``init`` would overwrite a workspace."""
+
+
+@contextmanager
+def as_user_error() -> Iterator[None]:
+    """The building blocks say what to fix with ValueError; users of a service get a
+    JourneymapError."""
+    try:
+        yield
+    except ValueError as error:
+        raise JourneymapError(str(error)) from error

@@ -32,7 +32,7 @@ from journeymap.engine import AnalyticsDatabase, NoEventsError, database_path
 from journeymap.engine.voice_tables import VoiceTables
 from journeymap.model import Evidence, Journey
 from journeymap.model.canonical import FEEDBACK_ID, STAGE, TOUCHPOINT
-from journeymap.services.errors import JourneymapError
+from journeymap.services.errors import JourneymapError, as_user_error
 from journeymap.services.workspace import WorkspaceService
 from journeymap.store import VersionInfo
 from journeymap.voice.assignment import (
@@ -334,7 +334,7 @@ class VoiceService:
     ) -> tuple[MeasuredEmotion, ...]:
         """Per stage, the mean sentiment of its feedback beside the emotion the team assumed."""
         journey = self.journey(journey_id)
-        with _as_user_error():
+        with as_user_error():
             return measured_emotions(self.annotated(journey_id, settings=settings), journey,
                                      gap=gap)  # fmt: skip
 
@@ -348,7 +348,7 @@ class VoiceService:
     ) -> tuple[Evidence, ...]:
         """Quotes per touchpoint, ready to go on the map as Evidence."""
         journey = self.journey(journey_id)
-        with _as_user_error():
+        with as_user_error():
             return feedback_evidence(self.annotated(journey_id, settings=settings), journey,
                                      negative=negative, positive=positive)  # fmt: skip
 
@@ -407,12 +407,3 @@ def _fingerprint(ids: Sequence[str], hashes: Sequence[str]) -> str:
     for item, value in sorted(zip(ids, hashes, strict=True)):
         digest.update(f"{item}\x00{value}\x01".encode())
     return digest.hexdigest()[:16]
-
-
-@contextmanager
-def _as_user_error() -> Iterator[None]:
-    """The analyses say what to fix with ValueError; users of the service get a JourneymapError."""
-    try:
-        yield
-    except ValueError as error:
-        raise JourneymapError(str(error)) from error
