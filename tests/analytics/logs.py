@@ -66,3 +66,30 @@ def random_log(
             )
     rng.shuffle(rows)
     return pa.Table.from_pylist(rows, schema=EVENTS_SCHEMA)
+
+
+def stage_log(
+    visits: dict[str, list[tuple[float, str | None]]],
+    spine: Sequence[str],
+    *,
+    start: dt.datetime = EPOCH,
+) -> pa.Table:
+    """Touchpoint events from (hours after ``start``, stage) per customer; a stage of None is
+    an event no touchpoint matched. Each stage has one touchpoint, ``<stage>-tp``."""
+    rows = [(c, hours, stage) for c, stages in visits.items() for hours, stage in stages]
+    index = {stage: position for position, stage in enumerate(spine)}
+    return pa.table(
+        {
+            "event_id": [f"e{number:03d}" for number in range(len(rows))],
+            "customer_id": [customer for customer, _, _ in rows],
+            "ts": [start + dt.timedelta(hours=hours) for _, hours, _ in rows],
+            "event": [stage or "other" for _, _, stage in rows],
+            "channel": ["web"] * len(rows),
+            "touchpoint": [stage and f"{stage}-tp" for _, _, stage in rows],
+            "stage": [stage for _, _, stage in rows],
+            "stage_index": pa.array([index.get(stage or "") for _, _, stage in rows], pa.int64()),
+            "touchpoint_index": pa.array(
+                [index.get(stage or "") for _, _, stage in rows], pa.int64()
+            ),
+        }
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pyarrow as pa
+from logs import stage_log
 
 from journeymap.analytics.progression import stage_progression
 from journeymap.model import Journey, Stage
@@ -31,23 +32,7 @@ LOG = {
 
 
 def _touchpoint_events(visits: dict[str, list[tuple[float, str | None]]]) -> pa.Table:
-    rows = [(c, hours, stage) for c, stages in visits.items() for hours, stage in stages]
-    index = {stage: position for position, stage in enumerate(SPINE)}
-    return pa.table(
-        {
-            "event_id": [f"e{number:03d}" for number in range(len(rows))],
-            "customer_id": [customer for customer, _, _ in rows],
-            "ts": [T0 + dt.timedelta(hours=hours) for _, hours, _ in rows],
-            "event": [stage or "other" for _, _, stage in rows],
-            "channel": ["web"] * len(rows),
-            "touchpoint": [stage and f"{stage}-tp" for _, _, stage in rows],
-            "stage": [stage for _, _, stage in rows],
-            "stage_index": pa.array([index.get(stage or "") for _, _, stage in rows], pa.int64()),
-            "touchpoint_index": pa.array(
-                [index.get(stage or "") for _, _, stage in rows], pa.int64()
-            ),
-        }
-    )
+    return stage_log(visits, SPINE, start=T0)
 
 
 def test_customers_move_on_only_after_entering_a_stage_on_every_engine(engine: Any) -> None:

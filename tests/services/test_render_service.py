@@ -180,3 +180,29 @@ def test_the_poster_page_python_example_runs(
     exec(compile(snippet, str(page), "exec"), {})
     assert "busy-parent-journey-A1.pdf" in capsys.readouterr().out
     assert (demo.parent / "busy-parent-A1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_feedback_on_the_poster_is_the_personas_customers(demo: Path) -> None:
+    from journeymap.services import VoiceService
+
+    segment = 'family_status == "family_with_children"'
+    with VoiceService.open(demo) as voice:
+        everyone = sum(e.items for e in voice.measured_emotions("busy-parent-journey"))
+        parents = sum(
+            e.items for e in voice.measured_emotions("busy-parent-journey", segment=segment)
+        )
+        quotes = voice.feedback_evidence("busy-parent-journey", segment=segment)
+    assert 0 < parents < everyone
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(
+        demo / "data" / "customers.parquet", columns=["customer_id", "family_status"]
+    )
+    families = {
+        row["customer_id"]
+        for row in table.to_pylist()
+        if row["family_status"] == "family_with_children"
+    }
+    quoted = {e.customer_id for e in quotes}
+    assert quoted
+    assert quoted <= families

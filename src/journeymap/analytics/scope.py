@@ -170,8 +170,10 @@ def _in_segment(events: ir.Table, segment: str | Rule, customers: ir.Table | Non
             f"the segment {rule.source!r} reads {', '.join(map(repr, unknown))}, which the "
             f"customers table does not have; its properties are: {known or '(none)'}"
         )
-    members = customers.filter(compile_rule(rule, customers)).select(CUSTOMER_ID)
-    return events.semi_join(members, events[CUSTOMER_ID] == members[CUSTOMER_ID])
+    members = customers.filter(compile_rule(rule, customers))[CUSTOMER_ID]
+    # IN (subquery), not a join: the table may itself be scoped by a segment already, and
+    # two joins on the same customers table make the join keys ambiguous to Ibis.
+    return events.filter(events[CUSTOMER_ID].isin(members))
 
 
 def timestamp_literal(moment: datetime, events: ir.Table) -> ir.TimestampValue:

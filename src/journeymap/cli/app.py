@@ -17,7 +17,7 @@ from journeymap.cli.forget import forget
 from journeymap.cli.moments import moments_app
 from journeymap.cli.monitor import monitor
 from journeymap.cli.opportunities import opportunities_app
-from journeymap.cli.render import render
+from journeymap.cli.render import render, report
 
 app = typer.Typer(
     name="journeymap",
@@ -65,6 +65,7 @@ app.add_typer(feedback_app)
 app.command("monitor")(monitor)
 app.command("forget")(forget)
 app.command("render")(render)
+app.command("report")(report)
 
 
 def main() -> None:

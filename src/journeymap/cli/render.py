@@ -1,4 +1,5 @@
-"""``journeymap render``: the journey map poster as SVG, PNG, PDF or interactive HTML."""
+"""``journeymap render`` and ``journeymap report``: the poster as SVG, PNG, PDF or interactive
+HTML, and a static site with the poster, the charts and the ranked findings."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import console
 from journeymap.render.style import PosterSize
 from journeymap.services.render import PosterFormat, RenderService
+from journeymap.services.report import write_report
 
 
 def render(
@@ -112,3 +114,43 @@ def _write_atomically(target: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def report(
+    ctx: typer.Context,
+    journey: Annotated[
+        str | None,
+        typer.Argument(help="Id of the journey (or leave it out and give --persona)."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder to write the site into.", file_okay=False),
+    ] = Path("report"),
+    persona: Annotated[
+        str | None,
+        typer.Option("--persona", help="Measure on this persona's customers."),
+    ] = None,
+    size: Annotated[
+        PosterSize,
+        typer.Option("--size", help="Print size of the poster's PDF and PNG."),
+    ] = PosterSize.A1,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write a static site to share: the poster, every chart (funnel, paths, directly-follows
+    graph, moments of truth, incidents, emotion per persona, NPS by stage), the ranked
+    moments with an example path, the opportunity backlog and the incidents. It opens from
+    the file system, with no server and no network."""
+    started = time.monotonic()
+    with RenderService.open(workspace_dir(ctx, workspace)) as service:
+        journey_id = service.journey_for(journey, persona)
+
+        def say(part: str) -> None:
+            console.print(f"[dim]{time.monotonic() - started:5.1f} s  {part}[/dim]")
+
+        result = write_report(service, journey_id, out, persona=persona, size=size, report=say)
+    console.print(
+        f"Wrote {result.index} ({len(result.files)} files, charts: "
+        f"{', '.join(result.charts) or 'none'}) in {time.monotonic() - started:.1f} s."
+    )
+    for note in result.notes:
+        console.print(f"[yellow]Not shown:[/yellow] {note}", soft_wrap=True)

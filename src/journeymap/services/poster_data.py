@@ -68,9 +68,11 @@ def measure_poster(
     if voice is not None:
         try:
             say("feedback: NPS, emotion and quotes")
-            nps = {row.group: row for row in voice.scores(journey_id).level("stage")}
-            emotions = {e.stage: e for e in voice.measured_emotions(journey_id)}
-            touchpoint_feedback = _feedback_by_touchpoint(voice, journey_id)
+            segment = persona.segment
+            scores = voice.scores(journey_id, segment=segment)
+            nps = {row.group: row for row in scores.level("stage")}
+            emotions = {e.stage: e for e in voice.measured_emotions(journey_id, segment=segment)}
+            touchpoint_feedback = _feedback_by_touchpoint(voice, journey_id, segment)
             quotes = tuple(
                 Quote(
                     text=item.text,
@@ -79,7 +81,9 @@ def measure_poster(
                     sentiment=item.sentiment,
                     source=item.source.value,
                 )
-                for item in voice.feedback_evidence(journey_id, negative=2, positive=1)
+                for item in voice.feedback_evidence(
+                    journey_id, negative=2, positive=1, segment=segment
+                )
             )
         except JourneymapError as error:
             notes.append(f"No customer feedback on the poster: {error}")
@@ -125,10 +129,10 @@ def _has_row(reach: Reach, row_id: str) -> bool:
 
 
 def _feedback_by_touchpoint(
-    voice: VoiceService, journey_id: str
+    voice: VoiceService, journey_id: str, segment: str | None
 ) -> dict[str, tuple[int, float | None]]:
     """Items and mean sentiment of the feedback assigned to each touchpoint."""
-    annotated = voice.annotated(journey_id)
+    annotated = voice.annotated(journey_id, segment=segment)
     assigned = annotated.filter(annotated[TOUCHPOINT].notnull())
     counts = assigned.group_by(TOUCHPOINT).aggregate(
         items=assigned.count(), mean=assigned[SENTIMENT].mean()

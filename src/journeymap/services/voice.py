@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from journeymap.analytics.matching import match_touchpoints
+from journeymap.analytics.scope import Scope, apply_scope
 from journeymap.engine import AnalyticsDatabase, NoEventsError, database_path
 from journeymap.engine.voice_tables import VoiceTables
 from journeymap.model import Evidence, Journey
@@ -303,10 +304,12 @@ class VoiceService:
         csat_sources: Sequence[str] = ("csat",),
         confidence: float = 0.95,
         settings: AssignmentSettings = AssignmentSettings(),
+        segment: str | None = None,
     ) -> FeedbackScores:
-        """NPS and CSAT overall, per persona (with a segment), stage and touchpoint."""
+        """NPS and CSAT overall, per persona (with a segment), stage and touchpoint; with
+        ``segment``, of those customers' answers only."""
         assignments = self.assign(journey_id, settings=settings)
-        table = self._annotated(assignments, with_sentiment=False)
+        table = self._of_segment(self._annotated(assignments, with_sentiment=False), segment)
         personas = {p.id: p.segment for p in self.workspace.load().personas if p.segment}
         customers = None
         if personas:
@@ -320,10 +323,29 @@ class VoiceService:
     # -- into the map ----------------------------------------------------------------------
 
     def annotated(
-        self, journey_id: str, *, settings: AssignmentSettings = AssignmentSettings()
+        self,
+        journey_id: str,
+        *,
+        settings: AssignmentSettings = AssignmentSettings(),
+        segment: str | None = None,
     ) -> ibis.Table:
-        """The feedback with each item's touchpoint, stage and sentiment in ``journey_id``."""
-        return self._annotated(self.assign(journey_id, settings=settings), with_sentiment=True)
+        """The feedback with each item's touchpoint, stage and sentiment in ``journey_id``;
+        with ``segment`` (a rule over customer properties), only those customers' items."""
+        table = self._annotated(self.assign(journey_id, settings=settings), with_sentiment=True)
+        return self._of_segment(table, segment)
+
+    def _of_segment(self, table: ibis.Table, segment: str | None) -> ibis.Table:
+        if segment is None:
+            return table
+        try:
+            customers = self.database.customers_table()
+        except NoEventsError:
+            raise JourneymapError(
+                "a segment needs the customers table.",
+                hint="Import it with `journeymap import customers FILE`.",
+            ) from None
+        with as_user_error():
+            return apply_scope(table, Scope(segment=segment), customers)
 
     def measured_emotions(
         self,
@@ -331,12 +353,14 @@ class VoiceService:
         *,
         gap: float = 0.25,
         settings: AssignmentSettings = AssignmentSettings(),
+        segment: str | None = None,
     ) -> tuple[MeasuredEmotion, ...]:
-        """Per stage, the mean sentiment of its feedback beside the emotion the team assumed."""
+        """Per stage, the mean sentiment of its feedback beside the emotion the team assumed
+        (of the customers a ``segment`` rule selects, where given)."""
         journey = self.journey(journey_id)
+        table = self.annotated(journey_id, settings=settings, segment=segment)
         with as_user_error():
-            return measured_emotions(self.annotated(journey_id, settings=settings), journey,
-                                     gap=gap)  # fmt: skip
+            return measured_emotions(table, journey, gap=gap)
 
     def feedback_evidence(
         self,
@@ -345,12 +369,14 @@ class VoiceService:
         negative: int = 2,
         positive: int = 1,
         settings: AssignmentSettings = AssignmentSettings(),
+        segment: str | None = None,
     ) -> tuple[Evidence, ...]:
-        """Quotes per touchpoint, ready to go on the map as Evidence."""
+        """Quotes per touchpoint, ready to go on the map as Evidence (of a ``segment``'s
+        customers, where given)."""
         journey = self.journey(journey_id)
+        table = self.annotated(journey_id, settings=settings, segment=segment)
         with as_user_error():
-            return feedback_evidence(self.annotated(journey_id, settings=settings), journey,
-                                     negative=negative, positive=positive)  # fmt: skip
+            return feedback_evidence(table, journey, negative=negative, positive=positive)
 
     def save_feedback_evidence(
         self, journey_id: str, evidence: Sequence[Evidence], *, author: str | None = None
