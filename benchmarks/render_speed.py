@@ -83,7 +83,7 @@ def main() -> None:
             timed("measure the data again (assignment cached)",
                   lambda: service.poster_content("busy-parent-journey", with_data=True),
                   rows)  # fmt: skip
-            timed("journeymap report (poster, 9 charts, tables)",
+            timed("journeymap report (poster, every chart, tables)",
                   lambda: write_report(service, "busy-parent-journey",
                                        Path(temporary) / "report"), rows)  # fmt: skip
         matplotlib_reference(rows, Path(temporary))
