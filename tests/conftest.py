@@ -17,6 +17,8 @@ import pytest
 from engines import engine, spark_session  # noqa: F401  (fixtures for every test folder)
 from required_services import missing_service
 
+pytest_plugins = ["browser_fixtures"]  # browser, page: headless Chromium (tests/browser.py)
+
 POSTGRESQL_ADMIN_URL = os.environ.get(
     "JOURNEYMAP_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

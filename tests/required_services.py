@@ -1,12 +1,14 @@
 """Outside services a test needs: skip where missing, fail where CI demands them.
 
-CI sets ``JOURNEYMAP_REQUIRE_SERVICES`` (comma-separated: ``postgresql,spark``); a developer's
-machine without the service skips those tests with the reason instead.
+CI sets ``JOURNEYMAP_REQUIRE_SERVICES`` (comma-separated: ``postgresql,spark,chromium``); a
+developer's machine without the service skips those tests with the reason instead.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -23,3 +25,23 @@ def missing_service(name: str, reason: str) -> NoReturn:
     if name in required_services():
         pytest.fail(f"{name} is required (JOURNEYMAP_REQUIRE_SERVICES) but {reason}")
     pytest.skip(f"{name} not available: {reason}")
+
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium (``apt-get install chromium``); never a browser Playwright downloads."""
+
+
+def chromium_executable() -> str:
+    """The Chromium binary browser tests drive (``JOURNEYMAP_TEST_CHROMIUM`` overrides it).
+
+    Skips the test where it is missing, or fails it when CI requires ``chromium``.
+    """
+    configured = os.environ.get("JOURNEYMAP_TEST_CHROMIUM", CHROMIUM)
+    found = shutil.which(configured)
+    if found is None or not Path(found).is_file():
+        missing_service(
+            "chromium",
+            f"no Chromium at {configured} (apt-get install chromium, "
+            "or point JOURNEYMAP_TEST_CHROMIUM at one)",
+        )
+    return found

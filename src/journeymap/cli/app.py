@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from journeymap import __version__
-from journeymap.cli import history, maps, run_demo
+from journeymap.cli import history, maps, run_demo, web
 from journeymap.cli.analyze import analyze_app
 from journeymap.cli.context import CliState, WorkspaceOption
 from journeymap.cli.data_import import import_app
@@ -57,6 +57,7 @@ def main_options(
 maps.register(app)
 history.register(app)
 run_demo.register(app)
+web.register(app)
 app.add_typer(import_app)
 app.add_typer(analyze_app)
 app.add_typer(moments_app)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from journeymap.cli import web
 from journeymap.cli.context import WorkspaceOption, workspace_dir
 from journeymap.cli.output import FORMAT_OPTION, OutputFormat, console, emit
 from journeymap.cli.progress import progress_bar
@@ -91,11 +92,19 @@ def demo(
             help="Also draw each journey's poster with its data (HTML and A1 PDF) in posters/.",
         ),
     ] = True,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Then start the web app on the demo (as `journeymap serve`; Ctrl+C stops it).",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --serve.")] = 8000,
     output: OutputFormat = FORMAT_OPTION,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Build the demo workspace: an online store's maps, events, customers, texts and truths,
-    and each journey's poster."""
+    each journey's poster and an owner account for the web app."""
     with progress_bar(output is OutputFormat.TABLE) as report:
         result = build_demo(
             workspace_dir(ctx, workspace),
@@ -105,10 +114,18 @@ def demo(
             progress=report,
         )
     drawn = _draw_posters(result, announce=output is OutputFormat.TABLE) if posters else []
+    login = result.login
     if output is OutputFormat.TABLE:
         _print_summary(result)
         if drawn:
             console.print("Posters, with the data: " + ", ".join(str(p) for p in drawn))
+        console.print(
+            f"Web app login: [bold]{login.username}[/bold] / [bold]{login.password}[/bold] "
+            "(an owner; a new password each time the demo is built)",
+            highlight=False,
+        )
+        if serve:
+            web.serve(ctx, port=port, workspace=result.layout.root)
         return
     rows: list[dict[str, object]] = [
         {"item": "workspace", "value": str(result.layout.root)},
@@ -119,7 +136,13 @@ def demo(
     ]
     rows += [{"item": f"truth:{t.id}", "value": t.title} for t in result.manifest.truths]
     rows += [{"item": "poster", "value": str(path)} for path in drawn]
+    rows += [
+        {"item": "login:username", "value": login.username},
+        {"item": "login:password", "value": login.password},
+    ]
     emit(rows, columns=["item", "value"], output=output)
+    if serve:
+        web.serve(ctx, port=port, workspace=result.layout.root)
 
 
 def _draw_posters(result: DemoResult, *, announce: bool) -> list[Path]:

@@ -320,6 +320,13 @@ class Journey(JourneyObject):
     opportunities: list[Opportunity] = Field(
         default_factory=list, description="Improvements the team commits to."
     )
+    review_every_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="How often the team reviews the whole map, in days; after that it is "
+        "marked stale until someone marks it reviewed. Left out: the workspace default "
+        "(90 days).",
+    )
 
     def touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
         """Every touchpoint with its stage, in spine order."""

@@ -9,6 +9,7 @@ an interrupted or failed run never leaves a half-built workspace behind, and re-
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -20,6 +21,7 @@ from journeymap.demo import DemoManifest, demo_workspace, generate_demo
 from journeymap.engine import AnalyticsDatabase, database_path
 from journeymap.ingest import read_customers, read_events
 from journeymap.model import Workspace
+from journeymap.services.accounts import AccountsService
 from journeymap.services.errors import WorkspaceExistsError
 from journeymap.services.feedback import FeedbackImportOptions, import_feedback_files
 from journeymap.services.layout import DATABASE_URL_VARIABLE, WorkspaceLayout, current_author
@@ -33,6 +35,17 @@ DEMO_FEEDBACK_FILES = ("support.mbox", "reviews.csv", "nps.csv")
 
 
 @dataclass(frozen=True)
+class DemoLogin:
+    """The demo's owner account for the web app; a new password at every build."""
+
+    username: str
+    password: str
+
+
+DEMO_OWNER = "demo"
+
+
+@dataclass(frozen=True)
 class DemoResult:
     """The demo workspace that was built and what went into it."""
 
@@ -40,6 +53,7 @@ class DemoResult:
     workspace: Workspace
     manifest: DemoManifest
     seconds: float
+    login: DemoLogin
 
 
 def build_demo(
@@ -76,12 +90,30 @@ def build_demo(
         _save_maps(layout)
     with WorkspaceService.open(layout.root) as service:
         workspace = service.load()
+        login = _demo_owner(service.store)
     return DemoResult(
         layout=layout,
         workspace=workspace,
         manifest=manifest,
         seconds=time.perf_counter() - started,
+        login=login,
     )
+
+
+def _demo_owner(store: Store) -> DemoLogin:
+    """An owner for the web app with a fresh random password (printed, never a default).
+
+    A demo in a shared PostgreSQL store is rebuilt in place, so an earlier demo owner gets
+    a new password rather than a second account.
+    """
+    password = secrets.token_urlsafe(12)
+    accounts = AccountsService(store)
+    existing = store.people.user_named(DEMO_OWNER)
+    if existing is None:
+        accounts.add_user(DEMO_OWNER, password, role="owner", display_name="Demo owner")
+    else:
+        accounts.set_password(existing.id, password)
+    return DemoLogin(username=DEMO_OWNER, password=password)
 
 
 def _import_data(layout: WorkspaceLayout, progress: Progress | None) -> None:

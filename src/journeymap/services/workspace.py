@@ -154,6 +154,26 @@ class WorkspaceService:
         self.write_map_file()
         return versions
 
+    def save_journey(
+        self,
+        journey: Journey,
+        *,
+        base_version: int | None,
+        author: str | None = None,
+        message: str,
+    ) -> VersionInfo:
+        """Save one journey as a new version of ``base_version``, then refresh the YAML.
+
+        The web app's save: :class:`journeymap.store.ConflictError` when someone saved
+        a newer version since ``base_version`` was read, so the second editor sees both
+        versions instead of overwriting the first.
+        """
+        info = self.store.save_journey(
+            journey, author=author or current_author(), message=message, base_version=base_version
+        )
+        self.write_map_file()
+        return info
+
     def export(self, journey_id: str | None = None, *, version: int | None = None) -> str:
         """The workspace, or one journey with its persona and teams, as YAML."""
         workspace = self.load()

@@ -29,11 +29,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from journeymap.model import Journey, Problem, Workspace, find_problems
 from journeymap.model.integrity import journey_problems
 from journeymap.store import conflicts, history, state
+from journeymap.store.collaboration import Collaboration
 from journeymap.store.diff import JourneyDiff, diff_journeys
 from journeymap.store.engine import create_store_engine, describe_url, writer
 from journeymap.store.errors import InvalidWorkspaceError, NotFoundError, StoreError, choices
 from journeymap.store.history import VersionInfo
 from journeymap.store.migrate import upgrade_to_head
+from journeymap.store.people import People
 from journeymap.store.rows import document, journey_rows, persona_row, team_row
 from journeymap.store.tables import journeys, opportunities, personas, teams, touchpoints
 
@@ -70,6 +72,16 @@ class Store:
     def engine(self) -> Engine:
         """The SQLAlchemy engine, for tooling and tests that hook its events."""
         return self._engine
+
+    @property
+    def people(self) -> People:
+        """Accounts, sessions, API tokens and customer invitations (the web app's)."""
+        return People(self._engine)
+
+    @property
+    def collaboration(self) -> Collaboration:
+        """Comments, customers' validations, journey reviews and background jobs."""
+        return Collaboration(self._engine)
 
     def close(self) -> None:
         """Release every connection."""

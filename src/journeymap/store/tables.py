@@ -187,3 +187,135 @@ journey_deletions = sa.Table(
 
 JOURNEY_PARTS: tuple[sa.Table, ...] = (evidence, opportunities, outcomes, touchpoints, stages)
 """A journey's child tables, in an order that deletes children before their parents."""
+
+# --- People and collaboration (the web app) -------------------------------------------------
+# Integer surrogate keys: these rows are created by the app, never named by people, and never
+# travel in a map file. No foreign keys to journeys or teams: a user, a comment or a customer's
+# validation outlives a deleted journey or team the way versions do, and a workspace save that
+# replaces the teams must not cascade into people.
+
+ROLES = ("owner", "editor", "viewer", "customer")
+"""Workspace roles, most powerful first; the web app's authorisation reads them."""
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(ID_LENGTH), nullable=False, unique=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=True),
+    _id("team_id", nullable=True),
+    _id("journey_id", nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("disabled_at", UtcDateTime, nullable=True),
+    sa.CheckConstraint("role IN ('owner', 'editor', 'viewer', 'customer')", name="known_role"),
+)
+
+# A session row is keyed by the SHA-256 of the cookie's secret, so a copy of the database does
+# not hand out live sessions.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("scope", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.CheckConstraint("scope IN ('read', 'write')", name="known_scope"),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    _id("journey_id", nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+)
+
+validations = sa.Table(
+    "validations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("journey_id", nullable=False),
+    sa.Column("item_kind", sa.String(16), nullable=False),
+    _id("item_id", nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=True),
+    sa.Column("feeling", sa.Integer, nullable=True),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("journey_id", "item_kind", "item_id", "user_id"),
+    sa.CheckConstraint("verdict IN ('confirmed', 'disputed')", name="known_verdict"),
+    sa.CheckConstraint("feeling BETWEEN -2 AND 2", name="feeling_in_range"),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("journey_id", nullable=False),
+    sa.Column("item_kind", sa.String(16), nullable=False),
+    _id("item_id", nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("comments.id"), nullable=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("mentions", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("resolved_at", UtcDateTime, nullable=True),
+    sa.Index(None, "journey_id", "item_kind", "item_id"),
+)
+
+journey_reviews = sa.Table(
+    "journey_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id(
+        "journey_id",
+        nullable=False,
+    ),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("reviewed_at", UtcDateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Index(None, "journey_id"),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("progress", sa.Float, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("result", sa.JSON, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="known_status"),
+)
