@@ -6,6 +6,7 @@ that the session cookie, which is ``Secure``, is sent back as a browser would.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,13 +17,13 @@ from web_helpers import STAFF, login
 
 from journeymap.services import WorkspaceService
 from journeymap.services.accounts import AccountsService
-from journeymap.web import create_app
+from journeymap.web import close_app, create_app
 
 
-@pytest.fixture
-def web_workspace(tmp_path: Path) -> Path:
-    """A workspace made from the e-commerce template, with an owner, an editor, a viewer."""
-    directory = tmp_path / "workspace"
+@pytest.fixture(scope="session")
+def _workspace_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once (argon2 hashing is slow on purpose); each test gets its own copy."""
+    directory = tmp_path_factory.mktemp("web-original") / "workspace"
     with WorkspaceService.init(directory, template="ecommerce", author="test") as service:
         accounts = AccountsService(service.store)
         teams = [team.id for team in service.load().teams]
@@ -37,10 +38,18 @@ def web_workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def web_workspace(_workspace_original: Path, tmp_path: Path) -> Path:
+    """A workspace made from the e-commerce template, with an owner, an editor, a viewer."""
+    directory = tmp_path / "workspace"
+    shutil.copytree(_workspace_original, directory)
+    return directory
+
+
+@pytest.fixture
 def web_app(web_workspace: Path) -> Iterator[FastAPI]:
     app = create_app(web_workspace)
     yield app
-    app.state.context.close()
+    close_app(app)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from web_helpers import PASSWORD, csrf_of, login
 from journeymap.services.accounts import digest
 from journeymap.services.layout import WorkspaceLayout
 from journeymap.store import Store
-from journeymap.web import LoginThrottle, WebSettings, create_app
+from journeymap.web import LoginThrottle, WebSettings, close_app, create_app
 from journeymap.web.security import SESSION_COOKIE
 
 
@@ -117,7 +117,7 @@ def test_failed_logins_are_throttled(web_workspace: Path) -> None:
             codes.append(answer.status_code)
         assert codes == [401, 401, 401, 429]
         assert int(answer.headers["retry-after"]) > 0
-    app.state.context.close()
+    close_app(app)
 
 
 def test_logout_ends_the_session_on_the_server(new_client: Callable[[], TestClient]) -> None:
@@ -155,7 +155,7 @@ def test_sessions_time_out_when_idle(web_workspace: Path) -> None:
         assert client.get("/api/v1/me").status_code == 200
         now[0] += dt.timedelta(hours=2, minutes=1)
         assert client.get("/api/v1/me").status_code == 401
-    app.state.context.close()
+    close_app(app)
 
 
 def test_sessions_end_at_the_absolute_timeout(web_workspace: Path) -> None:
@@ -168,7 +168,7 @@ def test_sessions_end_at_the_absolute_timeout(web_workspace: Path) -> None:
             assert client.get("/api/v1/me").status_code == 200
         now[0] += dt.timedelta(hours=1)
         assert client.get("/api/v1/me").status_code == 401
-    app.state.context.close()
+    close_app(app)
 
 
 def test_api_tokens_are_scoped_and_revocable(owner: TestClient, new_client) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from web_helpers import JOURNEY, PASSWORD
 from journeymap.services import WorkspaceService
 from journeymap.services.accounts import AccountsService
 from journeymap.store.people import User
-from journeymap.web import create_app
+from journeymap.web import close_app, create_app
 from journeymap.web.routes import ROUTERS
 from journeymap.web.security import (
     ADMITS,
@@ -54,9 +54,13 @@ CALLERS = (
 )
 
 # Refusals that are the endpoint's own rule, on top of the gate's (each says why).
-# (Empty today: e.g. "a token cannot mint tokens" is refused only after the body is checked,
+# (Not listed: e.g. "a token cannot mint tokens" is refused only after the body is checked,
 # so the empty bodies sent here meet the 422 first; tests/web/test_auth.py covers it.)
-OWN_REFUSALS: dict[tuple[str, str, str], str] = {}
+OWN_REFUSALS: dict[tuple[str, str, str], str] = {
+    # Owners may preview the customer's review, but only customers' answers count (403).
+    ("POST", "/review/{journey_id}/items/{kind}/{item_id}", "owner"): "staff answers",
+    ("PUT", "/api/v1/review/{journey_id}/items/{kind}/{item_id}", "owner"): "staff answers",
+}
 
 
 @dataclass
@@ -89,7 +93,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         }
     app = create_app(directory)
     yield World(app=app, accounts=app.state.context.accounts, users=users, tokens=tokens)
-    app.state.context.close()
+    close_app(app)
 
 
 def routes() -> list[tuple[str, str, str]]:

@@ -14,6 +14,12 @@ from journeymap.services.collaboration import (
     data_drift,
 )
 from journeymap.services.demo import DemoResult, build_demo
+from journeymap.services.editing import (
+    EditError,
+    StageEdit,
+    TouchpointEdit,
+    UnknownItemError,
+)
 from journeymap.services.errors import (
     JourneymapError,
     WorkspaceExistsError,
@@ -37,6 +43,7 @@ __all__ = [
     "CollaborationService",
     "DataDrift",
     "DemoResult",
+    "EditError",
     "FeedbackImport",
     "FeedbackImportOptions",
     "FeedbackService",
@@ -50,9 +57,12 @@ __all__ = [
     "PosterFormat",
     "RenderService",
     "RenderedPoster",
+    "StageEdit",
     "Staleness",
     "TeamWork",
     "Thread",
+    "TouchpointEdit",
+    "UnknownItemError",
     "ValidationSummary",
     "VoiceService",
     "WorkspaceExistsError",

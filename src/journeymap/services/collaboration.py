@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from journeymap.analytics.scope import Scope, apply_scope
 from journeymap.model import Journey, MomentKind, Opportunity, Touchpoint
 from journeymap.model.canonical import EVENT
+from journeymap.services.accounts import now_utc
 from journeymap.store import NotFoundError, Store
 from journeymap.store.collaboration import (
     VALIDATION_ITEM_KINDS,
@@ -53,10 +54,6 @@ ValidationState = Literal["hypothesis", "confirmed", "disputed"]
 # "@web-team" but not "bob@web.com": a mention starts a word.
 _MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9_-]*)")
 _LISTED = 8  # ids an error message names before it says "and N more"
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,9 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
-from journeymap.services.collaboration import now_utc
+from journeymap.engine.errors import EngineError
+from journeymap.ingest.errors import IngestError
+from journeymap.services.accounts import now_utc
 from journeymap.services.errors import JourneymapError
 from journeymap.store import Store, StoreError
 from journeymap.store.collaboration import Job
@@ -42,7 +44,7 @@ _POLL_S = 0.05  # how often wait() looks at a job another process runs
 
 # Errors that carry a message written for people; anything else is a bug, and its
 # message may say nothing to them.
-_USER_ERRORS = (JourneymapError, StoreError, ValueError, OSError)
+_USER_ERRORS = (JourneymapError, StoreError, EngineError, IngestError, ValueError, OSError)
 
 
 class JobRunner:

@@ -4,7 +4,7 @@
 >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
 """
 
-from journeymap.web.app import create_app
+from journeymap.web.app import close_app, create_app
 from journeymap.web.settings import LoginThrottle, WebSettings
 
-__all__ = ["LoginThrottle", "WebSettings", "create_app"]
+__all__ = ["LoginThrottle", "WebSettings", "close_app", "create_app"]

@@ -22,6 +22,7 @@ from journeymap.web.context import WebContext
 from journeymap.web.errors import install_error_handlers
 from journeymap.web.pages import STATIC
 from journeymap.web.routes import ROUTERS
+from journeymap.web.routes.jobs import stop_jobs
 from journeymap.web.security import authorize
 from journeymap.web.settings import WebSettings
 
@@ -49,6 +50,16 @@ SECURITY_HEADERS = {
 }
 
 
+def close_app(app: FastAPI) -> None:
+    """Stop the app's background jobs, then release its store and analytics database.
+
+    Jobs first: one still measuring would otherwise reopen the analytics database. Safe to
+    call more than once (the server's shutdown calls it; tests call it themselves).
+    """
+    stop_jobs(app)
+    app.state.context.close()
+
+
 def create_app(
     directory: Path,
     *,
@@ -59,9 +70,9 @@ def create_app(
     context = WebContext.open(directory, settings=settings, clock=clock)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        context.close()
+        close_app(app)
 
     app = FastAPI(
         title="journeymap",

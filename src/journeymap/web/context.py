@@ -47,6 +47,8 @@ class WebContext:
     ) -> WebContext:
         settings = settings or WebSettings()
         workspace = WorkspaceService.open(directory)
+        # Housekeeping: sessions that ended a day ago are of no use to anyone.
+        workspace.store.people.delete_sessions_before(clock() - dt.timedelta(days=1))
         return cls(
             directory=workspace.layout.root,
             workspace=workspace,

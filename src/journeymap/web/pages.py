@@ -40,6 +40,8 @@ def navigation(request: Request) -> list[tuple[str, str]]:
     if principal.user.is_customer:
         return [("Your journey", f"/review/{principal.user.journey_id}")]
     items = list(STAFF_NAVIGATION)
+    if principal.role in ("owner", "editor"):
+        items.insert(2, ("Import", "/imports"))
     if principal.role == "owner":
         items += OWNER_NAVIGATION
     return items

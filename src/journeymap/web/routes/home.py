@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from journeymap.web.pages import page
+from journeymap.web.routes.dashboard_data import dashboard_staleness
 from journeymap.web.security import Access, access, context_of, require_principal
 
 router = APIRouter(include_in_schema=False)
@@ -20,4 +21,7 @@ def dashboard(request: Request) -> Response:
         return RedirectResponse(f"/review/{principal.user.journey_id}", status_code=303)
     workspace = context_of(request).workspace.load()
     groups = [(persona, workspace.journeys_of(persona.id)) for persona in workspace.personas]
-    return page(request, "dashboard.html", title="Journeys", workspace=workspace, groups=groups)
+    # Review dates always; data drift once its background job has run (never waited for).
+    staleness = dashboard_staleness(request)
+    return page(request, "dashboard.html", title="Journeys", workspace=workspace, groups=groups,
+                staleness=staleness)  # fmt: skip

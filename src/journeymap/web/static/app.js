@@ -6,6 +6,7 @@
 const journeymap = (() => {
   const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
   const enhancers = new Map();
+  const enhanced = new WeakMap(); // element -> names already set up (run() may run again)
 
   /** fetch() with the session's CSRF token and same-origin credentials. */
   function send(url, options = {}) {
@@ -22,10 +23,12 @@ const journeymap = (() => {
 
   function run(root = document) {
     root.querySelectorAll("[data-enhance]").forEach((element) => {
+      const done = enhanced.get(element) ?? new Set();
+      enhanced.set(element, done);
       for (const name of element.dataset.enhance.split(/\s+/)) {
         const setup = enhancers.get(name);
-        if (setup && !element.dataset[`enhanced${name}`]) {
-          element.dataset[`enhanced${name}`] = "1";
+        if (setup && !done.has(name)) {
+          done.add(name);
           setup(element);
         }
       }
