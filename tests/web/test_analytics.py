@@ -258,6 +258,27 @@ def test_the_dashboard_shows_staleness_and_marks_reviewed(olive: TestClient) -> 
     assert after["badge"] != "review due"
 
 
+def test_drift_names_the_moments_the_data_sees_otherwise_than_the_map(
+    olive: TestClient, demo_app: FastAPI
+) -> None:
+    url = f"/api/v1/journeys/{DEMO_JOURNEY}/staleness"
+    deadline = time.monotonic() + 180
+    while not (found := olive.get(url).json())["drift_checked"]:
+        assert time.monotonic() < deadline, found
+        time.sleep(0.5)
+    with demo_app.state.context.analysis() as analysis:
+        impacts = analysis.moment_impacts(
+            DEMO_JOURNEY,
+            scope=persona_scope(analysis, DEMO_JOURNEY),
+            observed_before=dt.timedelta(days=45),
+        )
+    expected = list(dict.fromkeys(v.touchpoint for v in impacts.verdicts if not v.agrees))
+    assert found["moments_changed"] == expected
+    if expected and found["badge"] != "review due":
+        assert "unlike the map" in found["badge"]
+        assert any("moment" in reason for reason in found["reasons"])
+
+
 # -- the template workspace: no events ------------------------------------------------------
 
 

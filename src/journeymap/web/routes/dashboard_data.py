@@ -16,6 +16,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from journeymap.moments.impact import MomentImpacts
+from journeymap.services.analysis import AnalysisService
 from journeymap.services.collaboration import (
     CollaborationService,
     DataDrift,
@@ -23,9 +25,12 @@ from journeymap.services.collaboration import (
     data_drift,
     review_baseline,
 )
+from journeymap.services.errors import JourneymapError
 from journeymap.services.jobs import Progress
 from journeymap.services.map_metrics import MeasurementKey, Started, file_stamp, has_events
+from journeymap.services.poster_data import OBSERVATION_WINDOW
 from journeymap.web.pages import page
+from journeymap.web.routes.analytics_views import journey_scope
 from journeymap.web.routes.jobs import measurement_key, measurements
 from journeymap.web.routes.moment_views import IncidentOut, IncidentsOut, Measured
 from journeymap.web.security import Access, access, context_of, require_principal
@@ -46,6 +51,9 @@ class StalenessOut(BaseModel):
     review_every_days: int
     drift_checked: bool = Field(description="False while the drift job has not finished.")
     new_event_types: list[str]
+    moments_changed: list[str] = Field(
+        description="Touchpoints whose measured moment of truth disagrees with the map's kind."
+    )
 
 
 class ReviewIn(BaseModel):
@@ -64,6 +72,20 @@ def collaboration(request: Request) -> CollaborationService:
     return CollaborationService(context.workspace.store, clock=context.clock)
 
 
+def _impacts(analysis: AnalysisService, journey_id: str) -> MomentImpacts | None:
+    """The moments measured as the moments page measures them, or ``None`` when the data
+    cannot say (too little history for the window, no outcome observed)."""
+    journey = analysis.journey_of(journey_id)
+    try:
+        return analysis.moment_impacts(
+            journey_id,
+            scope=journey_scope(analysis, journey, everyone=False),
+            observed_before=OBSERVATION_WINDOW,
+        )
+    except JourneymapError:
+        return None
+
+
 def _drift(request: Request, journey_id: str) -> DataDrift | None:
     """The cached drift of a journey, starting its job when there is none (``None`` then)."""
     context = context_of(request)
@@ -76,16 +98,18 @@ def _drift(request: Request, journey_id: str) -> DataDrift | None:
         return None  # the database is busy: the badge shows the review date only
 
     def work(progress: Progress) -> tuple[object, Any]:
-        progress(0.1, f"{journey_id}: event types no touchpoint covers")
         with context.analysis() as analysis:
-            found = (
-                data_drift(analysis, journey_id, since=since)
-                if has_events(analysis)
-                else DataDrift()
-            )
+            if not has_events(analysis):
+                found = DataDrift()
+            else:
+                progress(0.1, f"{journey_id}: moments of truth against the map")
+                impacts = _impacts(analysis, journey_id)
+                progress(0.8, f"{journey_id}: event types no touchpoint covers")
+                found = data_drift(analysis, journey_id, since=since, impacts=impacts)
         return found, {
             "journey_id": journey_id,
             "unmatched_event_types": found.unmatched_event_types,
+            "moments_changed": found.moments_changed,
         }
 
     user = require_principal(request).user
@@ -98,17 +122,21 @@ def staleness_of(request: Request, journey_id: str) -> StalenessOut:
     found: Staleness = collaboration(request).staleness(journey_id, drift=drift)
     overdue = context_of(request).clock().date() > found.review_due
     new = drift.unmatched_event_types if drift is not None else []
+    moments = drift.moments_changed if drift is not None else []
+    drifted = [f"{len(new)} new event type{'s' if len(new) != 1 else ''}"] if new else []
+    if moments:
+        drifted.append(f"{len(moments)} moment{'s' if len(moments) != 1 else ''} unlike the map")
     if overdue:
         badge = "review due"
-    elif new:
-        badge = f"data drift: {len(new)} new event type{'s' if len(new) != 1 else ''}"
+    elif drifted:
+        badge = "data drift: " + ", ".join(drifted)
     else:
         badge = "up to date"
     return StalenessOut(
         journey_id=journey_id, badge=badge, stale=found.stale, reasons=found.reasons,
         review_due=found.review_due, last_reviewed_at=found.last_reviewed_at,
         review_every_days=found.review_every_days, drift_checked=drift is not None,
-        new_event_types=new,
+        new_event_types=new, moments_changed=moments,
     )  # fmt: skip
 
 
