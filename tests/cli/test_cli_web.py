@@ -81,7 +81,7 @@ def test_user_add_list_role_disable(workspace: Path) -> None:
 
 def test_user_add_refuses_bad_input_with_advice(workspace: Path) -> None:
     short = run(workspace, "user", "add", "ada", "--password-stdin", stdin="short\n", code=1)
-    assert "at least 10 characters" in short
+    assert "at least 12 characters" in short
     team = run(
         workspace,
         "user",

@@ -243,6 +243,8 @@ def test_security_headers_on_every_answer(owner: TestClient) -> None:
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
+        if not path.startswith("/static/"):
+            assert headers["cache-control"] == "no-store"
 
 
 def test_csrf_token_differs_per_session(new_client: Callable[[], TestClient]) -> None:

@@ -35,7 +35,7 @@ from journeymap.store.people import ApiToken, Invitation, SessionRecord, User
 
 STAFF_ROLES = ("owner", "editor", "viewer")
 TOKEN_SCOPES = ("read", "write")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12  # OWASP ASVS 4.0.3, 2.1.1
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 TOKEN_PREFIX = "jm_"
 _TOUCH_EVERY = dt.timedelta(seconds=60)  # idle tracking to the minute spares a write per request

@@ -106,7 +106,7 @@ def _demo_owner(store: Store) -> DemoLogin:
     A demo in a shared PostgreSQL store is rebuilt in place, so an earlier demo owner gets
     a new password rather than a second account.
     """
-    password = secrets.token_urlsafe(12)
+    password = secrets.token_urlsafe(15)  # 20 characters
     accounts = AccountsService(store)
     existing = store.people.user_named(DEMO_OWNER)
     if existing is None:

@@ -95,6 +95,9 @@ def create_app(
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            # Maps, customers' words and tokens must not linger in shared or browser caches.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     install_error_handlers(app)
