@@ -38,7 +38,7 @@ def workspace(tmp_path: Path) -> Path:
     return folder
 
 
-def test_user_add_list_role_disable(workspace: Path) -> None:
+def add_owner(workspace: Path) -> None:
     run(
         workspace,
         "user",
@@ -49,6 +49,10 @@ def test_user_add_list_role_disable(workspace: Path) -> None:
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
+
+
+def test_user_add_list_role_disable(workspace: Path) -> None:
+    add_owner(workspace)
     run(
         workspace,
         "user",
@@ -112,16 +116,7 @@ def test_user_add_refuses_bad_input_with_advice(workspace: Path) -> None:
 
 
 def test_password_change_ends_sessions(workspace: Path) -> None:
-    run(
-        workspace,
-        "user",
-        "add",
-        "ada",
-        "--role",
-        "owner",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    add_owner(workspace)
     with WorkspaceService.open(workspace) as service:
         accounts = AccountsService(service.store)
         user = accounts.authenticate("ada", PASSWORD)
@@ -135,16 +130,7 @@ def test_password_change_ends_sessions(workspace: Path) -> None:
 
 
 def test_token_add_list_revoke(workspace: Path) -> None:
-    run(
-        workspace,
-        "user",
-        "add",
-        "ada",
-        "--role",
-        "owner",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    add_owner(workspace)
     output = run(workspace, "token", "add", "ada", "--name", "nightly", "--scope", "write")
     secret = output.strip().splitlines()[-1]
     assert secret.startswith("jm_")
@@ -167,16 +153,7 @@ def _free_port() -> int:
 
 
 def test_serve_answers_on_loopback(workspace: Path, tmp_path: Path) -> None:
-    run(
-        workspace,
-        "user",
-        "add",
-        "ada",
-        "--role",
-        "owner",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    add_owner(workspace)
     token = run(workspace, "token", "add", "ada", "--name", "t").strip().splitlines()[-1]
     port = _free_port()
     log = tmp_path / "serve.log"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -26,10 +26,8 @@ from sqlalchemy.exc import IntegrityError
 
 from journeymap.store.engine import writer
 from journeymap.store.errors import NotFoundError
+from journeymap.store.rows import record_of
 from journeymap.store.tables import comments, jobs, journey_reviews, validations
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
 
 ITEM_KINDS = ("journey", "stage", "touchpoint", "opportunity", "evidence")
 """What a comment can be about: the journey itself or one of its parts."""
@@ -39,8 +37,6 @@ VALIDATION_ITEM_KINDS = ("stage", "touchpoint")
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
 """A job's life, in order; ``done`` and ``failed`` are final."""
-
-_Row = TypeVar("_Row", bound="DataclassInstance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +117,8 @@ def check_item_kind(item_kind: str, allowed: tuple[str, ...] = ITEM_KINDS) -> No
         raise ValueError(f"unknown item kind {item_kind!r}; use one of {', '.join(allowed)}")
 
 
-def _row(kind: type[_Row], row: Any) -> _Row:
-    """A result row as one of the dataclasses above, whose fields are the table's columns."""
-    return kind(**{f.name: getattr(row, f.name) for f in fields(kind)})
-
-
 def _comment(row: Any) -> Comment:
-    return _row(Comment, row)
+    return record_of(Comment, row)
 
 
 class Collaboration:
@@ -277,7 +268,7 @@ class Collaboration:
                     ).rowcount:
                         raise
             row = connection.execute(validations.select().where(*key)).one()
-        return _row(CustomerValidation, row)
+        return record_of(CustomerValidation, row)
 
     def validations_of(
         self, journey_id: str, user_id: int | None = None
@@ -288,7 +279,7 @@ class Collaboration:
             query = query.where(validations.c.user_id == user_id)
         with self._engine.connect() as connection:
             rows = connection.execute(query.order_by(validations.c.id)).all()
-        return [_row(CustomerValidation, row) for row in rows]
+        return [record_of(CustomerValidation, row) for row in rows]
 
     # -- reviews ---------------------------------------------------------------------------
 
@@ -303,7 +294,7 @@ class Collaboration:
             row = connection.execute(
                 journey_reviews.select().where(journey_reviews.c.id == int(new_id[0]))
             ).one()
-        return _row(Review, row)
+        return record_of(Review, row)
 
     def last_review(self, journey_id: str) -> Review | None:
         """The latest review of a journey, or ``None`` when nobody reviewed it yet."""
@@ -315,7 +306,7 @@ class Collaboration:
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).first()
-        return None if row is None else _row(Review, row)
+        return None if row is None else record_of(Review, row)
 
     # -- jobs ------------------------------------------------------------------------------
 
@@ -354,10 +345,10 @@ class Collaboration:
             row = connection.execute(jobs.select().where(jobs.c.id == job_id)).first()
         if row is None:
             raise NotFoundError(f"no job with id {job_id!r}")
-        return _row(Job, row)
+        return record_of(Job, row)
 
     def recent_jobs(self, limit: int = 20) -> list[Job]:
         """The latest jobs, newest first."""
         query = jobs.select().order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)
         with self._engine.connect() as connection:
-            return [_row(Job, row) for row in connection.execute(query)]
+            return [record_of(Job, row) for row in connection.execute(query)]

@@ -10,7 +10,7 @@ the store cannot be replayed as a login.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from journeymap.store.engine import writer
 from journeymap.store.errors import ConflictError, NotFoundError
+from journeymap.store.rows import record_of
 from journeymap.store.tables import api_tokens, invitations, sessions, users
 
 
@@ -84,7 +85,7 @@ class Invitation:
 
 
 def _user(row: Any) -> User:
-    return User(**{column: getattr(row, column) for column in User.__slots__})
+    return record_of(User, row)
 
 
 class People:
@@ -173,18 +174,14 @@ class People:
 
     def add_session(self, record: SessionRecord) -> None:
         with self._writer.begin() as connection:
-            connection.execute(
-                sessions.insert().values(
-                    {column: getattr(record, column) for column in SessionRecord.__slots__}
-                )
-            )
+            connection.execute(sessions.insert().values(asdict(record)))
 
     def session(self, session_id: str) -> SessionRecord | None:
         with self._engine.connect() as connection:
             row = connection.execute(sessions.select().where(sessions.c.id == session_id)).first()
         if row is None:
             return None
-        return SessionRecord(**{column: getattr(row, column) for column in SessionRecord.__slots__})
+        return record_of(SessionRecord, row)
 
     def touch_session(self, session_id: str, now: dt.datetime) -> None:
         with self._writer.begin() as connection:
@@ -283,7 +280,7 @@ class People:
 
     @staticmethod
     def _token(row: Any) -> ApiToken:
-        return ApiToken(**{column: getattr(row, column) for column in ApiToken.__slots__})
+        return record_of(ApiToken, row)
 
     # -- invitations -----------------------------------------------------------------------
 
@@ -346,4 +343,4 @@ class People:
 
     @staticmethod
     def _invitation(row: Any) -> Invitation:
-        return Invitation(**{column: getattr(row, column) for column in Invitation.__slots__})
+        return record_of(Invitation, row)

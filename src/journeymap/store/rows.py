@@ -9,10 +9,13 @@ rows gives back an equal object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from journeymap.model import Journey, Persona, Team
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Row = dict[str, Any]
 """Column name to value, ready for ``insert(table).values(rows)``."""
@@ -160,3 +163,14 @@ def journey_from_rows(
         opportunities=[OPPORTUNITY.to_dump(row) for row in _ordered(opportunities)],
     )
     return Journey.model_validate(dump)
+
+
+Record = TypeVar("Record", bound="DataclassInstance")
+
+
+def record_of(kind: type[Record], row: Any) -> Record:
+    """A result row as a dataclass whose fields are the table's columns (people, collaboration).
+
+    >>> record_of(Job, connection.execute(jobs.select()).first())  # doctest: +SKIP
+    """
+    return kind(**{f.name: getattr(row, f.name) for f in fields(kind)})
